@@ -1,0 +1,31 @@
+// Two projects: unit (*.spec.ts, pure and fast) and integration (*.int-spec.ts, against the
+// real Postgres, Redis and the dev Kafka broker that libs/testing's global setup provides).
+const swcTransform = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+  },
+];
+const moduleNameMapper = { '^@fieldforce/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' };
+const roots = ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/e2e', '<rootDir>/tools'];
+const common = { transform: { '^.+\\.ts$': swcTransform }, moduleNameMapper, testEnvironment: 'node', roots };
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
+      testTimeout: 60000,
+    },
+  ],
+};
