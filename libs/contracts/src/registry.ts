@@ -1,0 +1,135 @@
+import { type Static } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { customerCreatedV1 } from './customers/customer.events';
+import { type EventDefinition } from './define-event';
+import { type CloudEvent, CloudEventEnvelopeSchema, createCloudEvent, type EventCause, sourceOf } from './envelope';
+import { isUuidV7 } from './uuidv7';
+import { collectIssues, collectUndeclaredProperties, EventValidationError, type ValidationIssue } from './validation';
+
+/** Every event type the platform publishes, one entry per type and version. Add new events here. */
+export const eventDefinitions = [customerCreatedV1] as const;
+
+type RegisteredDefinition = (typeof eventDefinitions)[number];
+
+/** Payload type of every registered event type, derived from the same schemas that validate them. */
+export type EventMap = { [D in RegisteredDefinition as D['type']]: Static<D['schema']> };
+export type EventType = keyof EventMap;
+export type EventData<T extends EventType> = EventMap[T];
+/** A CloudEvent of one registered type, with its typed payload. */
+export type EventOf<T extends EventType> = CloudEvent<EventData<T>, T>;
+/** Any registered event; switching on `type` narrows `data`. */
+export type AnyEvent = { [T in EventType]: EventOf<T> }[EventType];
+export type EventDefinitionOf<T extends EventType> = Extract<RegisteredDefinition, { type: T }>;
+
+const definitionsByType = new Map<string, EventDefinition>();
+for (const definition of eventDefinitions) {
+  if (definitionsByType.has(definition.type)) throw new Error(`Event type ${definition.type} is defined twice`);
+  definitionsByType.set(definition.type, definition);
+}
+
+const envelopeValidator = TypeCompiler.Compile(CloudEventEnvelopeSchema);
+
+/** The definition of a registered event type. */
+export function eventDefinition<T extends EventType>(type: T): EventDefinitionOf<T> {
+  return definitionsByType.get(type) as EventDefinitionOf<T>;
+}
+
+/** The definition of an event type given as a plain string (from the wire), if registered. */
+export function findEventDefinition(type: string): EventDefinition | undefined {
+  return definitionsByType.get(type);
+}
+
+/** True when `type` is a registered event type. */
+export function isEventType(type: string): type is EventType {
+  return definitionsByType.has(type);
+}
+
+/** The topic an event type is published on. */
+export function topicOf(type: EventType): string {
+  return eventDefinition(type).topic;
+}
+
+/** The topics of the given event types (all registered ones by default), without duplicates. */
+export function topicsOf(types: readonly EventType[] = [...definitionsByType.keys()] as EventType[]): string[] {
+  return [...new Set(types.map(topicOf))];
+}
+
+export interface EventInput<T extends EventType> extends EventCause {
+  /** Id of the aggregate the event is about; also the Kafka record key. */
+  subject: string;
+  tenantId: string;
+  data: EventData<T>;
+  /** Only for tests and replays; normally a new UUIDv7. */
+  id?: string;
+  time?: Date;
+}
+
+/** Builds a registered event with its envelope and validates it; throws EventValidationError with the bad paths. */
+export function createEvent<T extends EventType>(type: T, input: EventInput<T>): EventOf<T> {
+  const definition = eventDefinition(type);
+  const event = createCloudEvent({ ...input, service: definition.service, type });
+  assertPublishable(event);
+  return event;
+}
+
+/** Why an outgoing event breaks its contract (envelope, payload, or properties the contract lacks); empty when fine. */
+export function publishIssues(event: CloudEvent): ValidationIssue[] {
+  const issues = collectIssues(envelopeValidator, event, 'event');
+  if (issues.length > 0) return issues;
+  const definition = findEventDefinition(event.type);
+  if (!definition) return [{ path: 'event.type', message: `Unknown event type ${event.type}` }];
+  if (!isUuidV7(event.id)) issues.push({ path: 'event.id', message: 'Expected a UUIDv7' });
+  if (event.source !== sourceOf(definition.service)) {
+    issues.push({ path: 'event.source', message: `Expected ${sourceOf(definition.service)}` });
+  }
+  const dataIssues = collectIssues(definition.validator, event.data, 'data');
+  issues.push(...(dataIssues.length > 0 ? dataIssues : collectUndeclaredProperties(definition.schema, event.data, 'data')));
+  return issues;
+}
+
+/** Throws EventValidationError unless the outgoing event matches its contract exactly. */
+export function assertPublishable(event: CloudEvent): asserts event is AnyEvent {
+  const issues = publishIssues(event);
+  if (issues.length > 0) throw new EventValidationError(event.type, issues);
+}
+
+/** Thrown when a record value is not a CloudEvent at all (not JSON, or no envelope). */
+export class EventParseError extends Error {
+  override readonly name = 'EventParseError';
+}
+
+/** Thrown when an incoming event has a type this build does not know. */
+export class UnknownEventTypeError extends Error {
+  override readonly name = 'UnknownEventTypeError';
+
+  constructor(readonly eventType: string) {
+    super(`Unknown event type ${eventType}`);
+  }
+}
+
+/** Parses a record value into a CloudEvent whose envelope is valid; the payload is not checked yet. */
+export function parseEnvelope(value: string | Buffer): CloudEvent {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
+  } catch (error) {
+    throw new EventParseError(`Record value is not JSON: ${(error as Error).message}`);
+  }
+  const issues = collectIssues(envelopeValidator, parsed, 'event');
+  if (issues.length > 0) {
+    const type = typeof parsed === 'object' && parsed !== null && 'type' in parsed ? String(parsed.type) : 'unknown';
+    throw new EventValidationError(type, issues);
+  }
+  return parsed as CloudEvent;
+}
+
+/**
+ * Checks an incoming event's payload against its registered schema. Unknown extra properties
+ * are accepted (a newer producer may have added optional fields to the same version).
+ */
+export function assertConsumable(event: CloudEvent): asserts event is AnyEvent {
+  const definition = findEventDefinition(event.type);
+  if (!definition) throw new UnknownEventTypeError(event.type);
+  const issues = collectIssues(definition.validator, event.data, 'data');
+  if (issues.length > 0) throw new EventValidationError(event.type, issues);
+}
