@@ -1,2 +1,141 @@
-// Placeholder until the test database and broker set-up land (libs/testing helper).
-export default async function globalSetup(): Promise<void> {}
+/**
+ * Jest global setup for the integration project: a fresh database per run, set up by the real
+ * `db:setup` path (roles, schemas, extensions, every service's migrations), and a dev Kafka
+ * broker in this process. Workers learn about both through environment variables.
+ */
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { Client } from 'pg';
+import { assertTestDatabaseName } from '../test-database-guard';
+import { saveRunState } from './run-state';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+const DEFAULT_ADMIN_URL = 'postgres://postgres:postgres@127.0.0.1:5432/fieldforce';
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+const TEST_DATABASE_PREFIX = 'fieldforce_test_';
+// Runs killed before their teardown leave databases behind; later runs drop them after a day.
+const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
+
+export default async function globalSetup(): Promise<void> {
+  const runId = `${Date.now()}_${process.pid}`;
+  const database = `${TEST_DATABASE_PREFIX}${runId}`;
+  assertTestDatabaseName(database);
+  await refuseTestcontainersUntilInstalled();
+
+  const serverUrl = process.env.DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL;
+  const adminUrl = urlWithDatabase(serverUrl, database);
+  const maintenanceUrl = urlWithDatabase(serverUrl, 'postgres');
+  await dropStaleTestDatabases(maintenanceUrl);
+  await runDbSetup(adminUrl);
+
+  const externalBrokers = process.env.KAFKA_BROKERS;
+  const broker = externalBrokers ? undefined : await startDevBrokerOrWarn();
+  const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
+  const redisKeyPrefix = `fftest:${runId}:`;
+
+  process.env.FIELDFORCE_TEST_RUN_ID = runId;
+  process.env.DATABASE_ADMIN_URL = adminUrl;
+  if (broker) process.env.KAFKA_BROKERS = broker.brokers.join(',');
+  // A shared external broker needs per-run topic names; the per-run dev broker starts empty.
+  process.env.KAFKA_TOPIC_PREFIX = externalBrokers ? `fftest.${runId}.` : '';
+  process.env.REDIS_URL = redisUrl;
+  process.env.REDIS_KEY_PREFIX = redisKeyPrefix;
+  saveRunState({ runId, database, maintenanceUrl, redisUrl, redisKeyPrefix, stopBroker: broker?.stop });
+
+  const kafka = process.env.KAFKA_BROKERS ? `Kafka at ${process.env.KAFKA_BROKERS}` : 'no Kafka broker';
+  process.stdout.write(`\n[test] database ${database} ready; ${kafka}\n`);
+}
+
+function urlWithDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+function runDbSetup(adminUrl: string): Promise<void> {
+  const script = path.join(ROOT, 'tools', 'db-setup.ts');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_ADMIN_URL: adminUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`db:setup for the test database failed (exit ${code}):\n${output}`));
+    });
+  });
+}
+
+interface StartedBroker {
+  brokers: string[];
+  stop: () => Promise<void>;
+}
+
+async function startDevBrokerOrWarn(): Promise<StartedBroker | undefined> {
+  try {
+    const { startDevBroker } = await import('@fieldforce/kafka-dev-broker');
+    const broker = await startDevBroker({ port: 0 });
+    return { brokers: broker.brokers, stop: () => broker.stop() };
+  } catch (error) {
+    process.stderr.write(
+      `[test] warning: the dev Kafka broker did not start (${(error as Error).message}); ` +
+        'KAFKA_BROKERS stays unset, so only tests that need no Kafka can pass\n',
+    );
+    return undefined;
+  }
+}
+
+async function dropStaleTestDatabases(maintenanceUrl: string): Promise<void> {
+  const client = new Client({ connectionString: maintenanceUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'fieldforce\\_test\\_%'",
+    );
+    for (const { datname } of rows) {
+      const startedAt = Number(/^fieldforce_test_(\d+)_/.exec(datname)?.[1]);
+      if (!Number.isFinite(startedAt) || Date.now() - startedAt < STALE_AFTER_MS) continue;
+      assertTestDatabaseName(datname);
+      // Without FORCE: a database someone is still looking at stays.
+      await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(datname)}`).catch(() => undefined);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+async function refuseTestcontainersUntilInstalled(): Promise<void> {
+  if (process.env.TESTCONTAINERS !== '1') return;
+  if (!(await dockerEngineAnswers())) {
+    process.stderr.write('[test] TESTCONTAINERS=1 but no Docker engine answers: using local PostgreSQL and Redis\n');
+    return;
+  }
+  throw new Error(
+    'TESTCONTAINERS=1 and a Docker engine answers, but the testcontainers package is not installed yet. ' +
+      'Unset TESTCONTAINERS to run against the local PostgreSQL, Redis and the dev Kafka broker.',
+  );
+}
+
+function dockerEngineAnswers(): Promise<boolean> {
+  const dockerHost = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+  const target: http.RequestOptions = dockerHost.startsWith('unix://')
+    ? { socketPath: dockerHost.slice('unix://'.length) }
+    : { host: new URL(dockerHost).hostname, port: Number(new URL(dockerHost).port || 2375) };
+  return new Promise((resolve) => {
+    const request = http.get({ ...target, path: '/_ping', timeout: 2000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200);
+    });
+    request.once('error', () => resolve(false));
+    request.once('timeout', () => {
+      request.destroy();
+      resolve(false);
+    });
+  });
+}

@@ -1,0 +1,10 @@
+export {
+  type TestDataSourceOptions,
+  type TestDatabase,
+  createTestDataSource,
+  createTestDatabase,
+  testAdminUrl,
+  testDatabaseUrl,
+} from './test-database';
+export { assertTestDatabaseName, testDatabaseFromUrl } from './test-database-guard';
+export { type TestKafka, type TestRedis, testKafka, testRedis, testRunId } from './test-environment';
