@@ -1,0 +1,1 @@
+export { startDevBroker, type DevBroker, type DevBrokerOptions } from './broker';
