@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import { type ArgumentsHost, type ExceptionFilter, Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { CommonException, commonProblem } from './common.exception';
+import { type DomainException, type FieldError, isDomainException } from './domain.exception';
+import { type DomainProblemMapping, type ProblemMapping, problemType } from './problem-mapping';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** An RFC 9457 problem document with fieldforce's extension members. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  code: string;
+  errors?: FieldError[];
+  details?: Record<string, unknown>;
+  requestId?: string;
+  errorId?: string;
+}
+
+type ProblemBody = Omit<ProblemDetails, 'instance' | 'requestId'>;
+
+// Errors Fastify raises itself before a handler runs (bad JSON, body too large, wrong media type).
+interface FastifyClientError {
+  statusCode: number;
+  message: string;
+}
+
+function isFastifyClientError(error: unknown): error is FastifyClientError {
+  if (!(error instanceof Error)) return false;
+  const { statusCode, code } = error as Error & { statusCode?: unknown; code?: unknown };
+  return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500 && typeof code === 'string';
+}
+
+function httpDetail(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.map(String).join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}
+
+function statusProblem(status: number, detail: string): ProblemBody {
+  // Enum reverse lookup: undefined for statuses Nest has no name for.
+  const name: string | undefined = HttpStatus[status];
+  return {
+    type: 'about:blank',
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    code: name ?? `HTTP_${status}`,
+  };
+}
+
+/**
+ * Renders every error as `application/problem+json`: domain exceptions through the service's
+ * code mappings, Nest/Fastify HTTP errors by status, anything else as a 500 with an error id.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemDetailsFilter.name);
+
+  constructor(private readonly mappings: readonly DomainProblemMapping[] = []) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const body: ProblemDetails = {
+      ...this.toProblem(exception, request),
+      instance: request.url.split('?')[0],
+      requestId: request.id,
+    };
+    if (reply.sent) return;
+    void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+  }
+
+  private toProblem(exception: unknown, request: FastifyRequest): ProblemBody {
+    if (isDomainException(exception)) {
+      const mapping = this.mappingOf(exception);
+      if (mapping !== undefined) return this.domainProblem(exception, mapping);
+    } else if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status >= 500) this.logger.warn({ err: exception, requestId: request.id }, 'HTTP exception');
+      return statusProblem(status, httpDetail(exception));
+    } else if (isFastifyClientError(exception)) {
+      return statusProblem(exception.statusCode, exception.message);
+    }
+    return this.internalError(exception, request);
+  }
+
+  private mappingOf(exception: DomainException): ProblemMapping | undefined {
+    if (exception instanceof CommonException) return commonProblem(exception.code);
+    return this.mappings.find((mapping) => mapping.matches(exception))?.map(exception);
+  }
+
+  private domainProblem(exception: DomainException, mapping: ProblemMapping): ProblemBody {
+    return {
+      type: mapping.type ?? problemType(exception.code),
+      title: mapping.title,
+      status: mapping.status,
+      detail: exception.message,
+      code: exception.code,
+      ...(exception.errors === undefined ? {} : { errors: exception.errors }),
+      ...(exception.details === undefined ? {} : { details: exception.details }),
+    };
+  }
+
+  // The client sees only the error id; the log line with the same id holds the stack and cause.
+  private internalError(exception: unknown, request: FastifyRequest): ProblemBody {
+    const errorId = randomUUID();
+    this.logger.error({ err: exception, errorId, requestId: request.id }, 'unhandled error');
+    return {
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: `An unexpected error occurred. Quote errorId ${errorId} when reporting it.`,
+      code: 'INTERNAL_ERROR',
+      errorId,
+    };
+  }
+}

@@ -1,0 +1,38 @@
+export {
+  BaseServiceEnv,
+  LOG_LEVELS,
+  type LogLevel,
+  NODE_ENVIRONMENTS,
+  type NodeEnvironment,
+} from './config/base-service-env';
+export { ConfigModule, InjectConfig, SERVICE_CONFIG } from './config/config.module';
+export { ConfigError, type EnvSource, loadConfig } from './config/load-config';
+export { DEV_KAFKA_BROKER, type RedisConfig, type ServiceConfig, toServiceConfig } from './config/service-config';
+export {
+  CommonErrorCode,
+  CommonException,
+  commonProblem,
+} from './errors/common.exception';
+export {
+  DomainException,
+  type DomainExceptionOptions,
+  type FieldError,
+  isDomainException,
+} from './errors/domain.exception';
+export { PROBLEM_CONTENT_TYPE, type ProblemDetails, ProblemDetailsFilter } from './errors/problem-details.filter';
+export {
+  type DomainProblemMapping,
+  type ProblemMapping,
+  mapDomainErrors,
+  problemType,
+} from './errors/problem-mapping';
+export { createValidationPipe, toFieldErrors } from './errors/validation';
+export {
+  OPENAPI_PATH,
+  type ServiceAppOptions,
+  type ServiceModule,
+  createServiceApp,
+} from './bootstrap/create-service-app';
+export { REQUEST_ID_HEADER, requestIdOf } from './bootstrap/request-id';
+export { type RunServiceOptions, runService } from './bootstrap/run-service';
+export { InjectRedis, REDIS_CLIENT, RedisModule, createRedisClient } from './redis/redis.module';

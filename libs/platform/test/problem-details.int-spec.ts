@@ -1,0 +1,169 @@
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { OPENAPI_PATH, PROBLEM_CONTENT_TYPE, ProblemDetailsFilter, createServiceApp } from '../src';
+import { SampleAppModule, sampleConfig, sampleProblemMappings } from './sample-app';
+
+// Fastify appends the charset to JSON it serialises.
+const PROBLEM_JSON = new RegExp(`^${PROBLEM_CONTENT_TYPE.replace('+', '\\+')}(; charset=utf-8)?$`);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+describe(ProblemDetailsFilter.name, () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await createServiceApp(SampleAppModule, sampleConfig(), {
+      openApi: { title: 'Sample', version: '1.0.0' },
+      problemMappings: sampleProblemMappings,
+    });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('answers a bad body with 400 problem+json listing every bad field by path', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/customers',
+      payload: {
+        name: 'A',
+        visitsPerMonth: 40,
+        contacts: [{ name: 'Ann', email: 'ann@example.com' }, { name: 'Bob', email: 'bob' }],
+        unexpected: 1,
+      },
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+    const problem = response.json();
+    expect(problem).toMatchObject({
+      type: 'urn:fieldforce:problem:validation-failed',
+      title: 'Invalid request',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      instance: '/customers',
+    });
+    expect(problem.errors).toEqual([
+      { field: 'unexpected', message: 'property unexpected should not exist' },
+      { field: 'name', message: 'name must be longer than or equal to 2 characters' },
+      { field: 'visitsPerMonth', message: 'visitsPerMonth must not be greater than 31' },
+      { field: 'contacts.1.email', message: 'email must be an email' },
+    ]);
+    expect(problem.requestId).toBe(response.headers['x-request-id']);
+  });
+
+  it('hands a valid body to the handler as a DTO instance', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/customers',
+      payload: { name: 'Acme', visitsPerMonth: 4, contacts: [] },
+    });
+
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toEqual({ name: 'Acme', isDto: true });
+  });
+
+  it('answers invalid JSON with 400 problem+json', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/customers',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name": "Acme",',
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+    expect(response.json()).toMatchObject({ status: 400, title: 'Bad Request', code: 'BAD_REQUEST' });
+  });
+
+  it('answers a body over the limit with 413 and an unsupported media type with 415', async () => {
+    const tooLarge = await app.inject({
+      method: 'POST',
+      url: '/customers',
+      payload: { name: 'x'.repeat(4096), visitsPerMonth: 1, contacts: [] },
+    });
+    const wrongType = await app.inject({
+      method: 'POST',
+      url: '/customers',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<customer/>',
+    });
+
+    expect(tooLarge.statusCode).toBe(413);
+    expect(tooLarge.json()).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    expect(wrongType.statusCode).toBe(415);
+    expect(wrongType.headers['content-type']).toMatch(PROBLEM_JSON);
+    expect(wrongType.json()).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+  });
+
+  it('answers an unknown route with 404 problem+json', async () => {
+    const response = await app.inject({ method: 'GET', url: '/nowhere?x=1' });
+
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+    expect(response.json()).toMatchObject({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      code: 'NOT_FOUND',
+      instance: '/nowhere',
+    });
+  });
+
+  it('maps a service exception through the service mapping, with its details', async () => {
+    const response = await app.inject({ method: 'GET', url: '/customers/blocked' });
+
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({
+      type: 'urn:fieldforce:problem:sample-customer-blocked',
+      title: 'Customer blocked',
+      status: 403,
+      detail: 'customer c-9 is blocked',
+      code: 'SAMPLE_CUSTOMER_BLOCKED',
+      details: { customerId: 'c-9' },
+    });
+  });
+
+  it('maps a common not-found exception to 404', async () => {
+    const response = await app.inject({ method: 'GET', url: '/customers/c-1' });
+
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ code: 'NOT_FOUND', detail: 'customer c-1 not found' });
+  });
+
+  it('answers an unknown error with 500 and an error id, revealing no internals', async () => {
+    const response = await app.inject({ method: 'GET', url: '/customers/crash' });
+
+    expect(response.statusCode).toBe(500);
+    expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+    const problem = response.json();
+    expect(problem).toMatchObject({ type: 'about:blank', title: 'Internal Server Error', status: 500 });
+    expect(problem.errorId).toMatch(UUID);
+    expect(problem.detail).toContain(problem.errorId);
+    expect(response.body).not.toMatch(/secret_table|SELECT|stack|at Object/);
+  });
+
+  it('echoes a well-formed incoming x-request-id and generates one otherwise', async () => {
+    const honoured = await app.inject({ method: 'GET', url: '/customers/c-1', headers: { 'x-request-id': 'req-42' } });
+    const generated = await app.inject({ method: 'GET', url: '/customers/c-1' });
+    const malformed = await app.inject({
+      method: 'GET',
+      url: '/customers/c-1',
+      headers: { 'x-request-id': 'bad id\twith tabs' },
+    });
+
+    expect(honoured.headers['x-request-id']).toBe('req-42');
+    expect(honoured.json().requestId).toBe('req-42');
+    expect(generated.headers['x-request-id']).toMatch(UUID);
+    expect(generated.json().requestId).toBe(generated.headers['x-request-id']);
+    expect(malformed.headers['x-request-id']).toMatch(UUID);
+  });
+
+  it('serves the OpenAPI document of its routes', async () => {
+    const response = await app.inject({ method: 'GET', url: OPENAPI_PATH });
+
+    expect(response.statusCode).toBe(200);
+    const document = response.json();
+    expect(document.info).toEqual(expect.objectContaining({ title: 'Sample', version: '1.0.0' }));
+    expect(Object.keys(document.paths)).toContain('/customers');
+  });
+});

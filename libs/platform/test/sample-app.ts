@@ -1,0 +1,97 @@
+import { Body, Controller, Get, Module, Param, Post } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsEmail, IsInt, IsString, Max, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  BaseServiceEnv,
+  CommonException,
+  DomainException,
+  type ProblemMapping,
+  type ServiceConfig,
+  loadConfig,
+  mapDomainErrors,
+  toServiceConfig,
+} from '../src';
+
+export enum SampleErrorCode {
+  CustomerBlocked = 'SAMPLE_CUSTOMER_BLOCKED',
+  VisitLimitReached = 'SAMPLE_VISIT_LIMIT_REACHED',
+}
+
+export class SampleException extends DomainException<SampleErrorCode> {}
+
+/** A service's mapping, written as every service writes it: an exhaustive switch. */
+function sampleProblem(code: SampleErrorCode): ProblemMapping {
+  switch (code) {
+    case SampleErrorCode.CustomerBlocked:
+      return { status: 403, title: 'Customer blocked' };
+    case SampleErrorCode.VisitLimitReached:
+      return { status: 422, title: 'Visit limit reached' };
+    default: {
+      const unmapped: never = code;
+      throw new TypeError(`unmapped ${String(unmapped)}`);
+    }
+  }
+}
+
+export const sampleProblemMappings = [mapDomainErrors(SampleException, sampleProblem)];
+
+class ContactDto {
+  @IsString()
+  name!: string;
+
+  @IsEmail()
+  email!: string;
+}
+
+export class CreateSampleCustomerDto {
+  @IsString()
+  @MinLength(2)
+  name!: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(31)
+  visitsPerMonth!: number;
+
+  @ValidateNested({ each: true })
+  @Type(() => ContactDto)
+  contacts!: ContactDto[];
+}
+
+@Controller('customers')
+class SampleCustomerController {
+  @Post()
+  create(@Body() body: CreateSampleCustomerDto): { name: string; isDto: boolean } {
+    return { name: body.name, isDto: body instanceof CreateSampleCustomerDto };
+  }
+
+  @Get('blocked')
+  blocked(): never {
+    throw new SampleException(SampleErrorCode.CustomerBlocked, 'customer c-9 is blocked', {
+      details: { customerId: 'c-9' },
+    });
+  }
+
+  @Get('crash')
+  crash(): never {
+    throw new Error('relation "customers.secret_table" does not exist: SELECT * FROM customers.secret_table');
+  }
+
+  @Get(':id')
+  findOne(@Param('id') id: string): never {
+    throw CommonException.notFound('customer', id);
+  }
+}
+
+@Module({ controllers: [SampleCustomerController] })
+export class SampleAppModule {}
+
+export class SampleEnv extends BaseServiceEnv {
+  override PORT = 3999;
+  override DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
+}
+
+/** The sample service's config, from the given variables over the defaults. */
+export function sampleConfig(source: Record<string, string> = {}): ServiceConfig {
+  return loadConfig(SampleEnv, (env) => toServiceConfig('sample', env), { HTTP_BODY_LIMIT_BYTES: '2048', ...source });
+}
