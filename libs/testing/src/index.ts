@@ -8,3 +8,4 @@ export {
 } from './test-database';
 export { assertTestDatabaseName, testDatabaseFromUrl } from './test-database-guard';
 export { type TestKafka, type TestRedis, testKafka, testRedis, testRunId } from './test-environment';
+export { type CollectedRecord, KafkaTopicCollector } from './kafka-collector';

@@ -1,0 +1,15 @@
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
+import { createMessagingTables, dropMessagingTables } from '@fieldforce/messaging';
+
+/** The checkins service's transactional outbox and consumer inbox. */
+export class MessagingTables1795590000000 implements MigrationInterface {
+  name = 'MessagingTables1795590000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await createMessagingTables(queryRunner, 'checkins');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await dropMessagingTables(queryRunner, 'checkins');
+  }
+}

@@ -1,0 +1,45 @@
+import { DomainException, mapDomainErrors } from '@fieldforce/platform';
+
+export enum CustomerErrorCode {
+  NotFound = 'CUSTOMER_NOT_FOUND',
+  /** A create reused an existing customer's id with different content. */
+  AlreadyExists = 'CUSTOMER_ALREADY_EXISTS',
+  ExternalIdTaken = 'CUSTOMER_EXTERNAL_ID_TAKEN',
+}
+
+export class CustomerException extends DomainException<CustomerErrorCode> {
+  static notFound(id: string): CustomerException {
+    return new CustomerException(CustomerErrorCode.NotFound, `customer ${id} not found`, { details: { id } });
+  }
+
+  static alreadyExists(id: string): CustomerException {
+    return new CustomerException(
+      CustomerErrorCode.AlreadyExists,
+      `customer ${id} already exists with other data; read it and update it instead`,
+      { details: { id } },
+    );
+  }
+
+  static externalIdTaken(externalId: string): CustomerException {
+    return new CustomerException(
+      CustomerErrorCode.ExternalIdTaken,
+      `another customer of this tenant already has externalId ${externalId}`,
+      { errors: [{ field: 'externalId', message: 'is already used by another customer' }] },
+    );
+  }
+}
+
+export const customerProblems = mapDomainErrors(CustomerException, (code: CustomerErrorCode) => {
+  switch (code) {
+    case CustomerErrorCode.NotFound:
+      return { status: 404, title: 'Customer not found' };
+    case CustomerErrorCode.AlreadyExists:
+      return { status: 409, title: 'Customer already exists' };
+    case CustomerErrorCode.ExternalIdTaken:
+      return { status: 409, title: 'External id already used' };
+    default: {
+      const unmapped: never = code;
+      throw new TypeError(`unmapped customer error code ${String(unmapped)}`);
+    }
+  }
+});

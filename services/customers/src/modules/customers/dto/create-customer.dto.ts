@@ -1,0 +1,126 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsEmail,
+  IsIn,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+/** Grades every tenant starts with; tenant-defined lists come with the customers issue. */
+export const DEFAULT_GRADES = ['A', 'B', 'C', 'D'] as const;
+
+const finite = { allowNaN: false, allowInfinity: false } as const;
+
+export class GeoPointDto {
+  @ApiProperty({ minimum: -90, maximum: 90, example: 52.5321 })
+  @IsNumber(finite)
+  @Min(-90)
+  @Max(90)
+  lat!: number;
+
+  @ApiProperty({ minimum: -180, maximum: 180, example: 13.3849 })
+  @IsNumber(finite)
+  @Min(-180)
+  @Max(180)
+  lng!: number;
+}
+
+export class CustomerContactDto {
+  @ApiProperty({ example: 'Mara Lind' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiPropertyOptional({ example: '+49 30 1234567' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  phone?: string;
+
+  @ApiPropertyOptional({ example: 'mara.lind@example.com' })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  email?: string;
+
+  @ApiPropertyOptional({ example: 'Owner' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  title?: string;
+}
+
+export class CreateCustomerDto {
+  @ApiPropertyOptional({ description: 'Client-created id (offline creation); generated when absent', format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  id?: string;
+
+  @ApiProperty({ example: 'Corner Pharmacy Nord' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ enum: DEFAULT_GRADES, example: 'A' })
+  @IsIn(DEFAULT_GRADES)
+  grade!: string;
+
+  @ApiPropertyOptional({ type: GeoPointDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GeoPointDto)
+  location?: GeoPointDto;
+
+  @ApiPropertyOptional({ example: 'Invalidenstraße 12, 10115 Berlin' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  address?: string;
+
+  @ApiPropertyOptional({ type: [CustomerContactDto] })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => CustomerContactDto)
+  contacts?: CustomerContactDto[];
+
+  @ApiPropertyOptional({ type: [String], example: ['pharmacy'] })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 50, { each: true })
+  tags?: string[];
+
+  @ApiPropertyOptional({ description: 'Id in the CRM/ERP, unique per tenant', example: 'CRM-100234' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  externalId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  ownerId?: string;
+
+  @ApiPropertyOptional({ example: 25000 })
+  @IsOptional()
+  @IsNumber({ ...finite, maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(999_999_999_999)
+  creditLimit?: number;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  customFields?: Record<string, unknown>;
+}

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { uuidv7 } from '@fieldforce/contracts';
+import { createServiceApp, loadConfig } from '@fieldforce/platform';
+import { KafkaTopicCollector, testDatabaseUrl, testKafka } from '@fieldforce/testing';
+import { AppModule } from '../src/app.module';
+import { CustomersEnv, toCustomersConfig } from '../src/config/customers.config';
+import { customerProblems } from '../src/modules/customers/customers.exception';
+
+const CUSTOMER_TOPIC = 'fieldforce.customers.customer.v1';
+
+describe('customers walking skeleton', () => {
+  let app: NestFastifyApplication;
+  let dataSource: DataSource;
+  let events: KafkaTopicCollector;
+  const tenantId = randomUUID();
+  const headers = { 'x-tenant-id': tenantId };
+
+  const validCustomer = () => ({
+    id: uuidv7(),
+    name: 'Corner Pharmacy Nord',
+    grade: 'A',
+    location: { lat: 52.5321, lng: 13.3849 },
+    address: 'Invalidenstraße 12, 10115 Berlin',
+    contacts: [{ name: 'Mara Lind', email: 'mara.lind@example.com' }],
+    tags: ['pharmacy'],
+    externalId: `CRM-${randomUUID()}`,
+    creditLimit: 25000,
+  });
+
+  beforeAll(async () => {
+    const kafka = testKafka();
+    const config = loadConfig(CustomersEnv, toCustomersConfig, {
+      DATABASE_URL: testDatabaseUrl('customers'),
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      KAFKA_TOPIC_PREFIX: kafka.topicPrefix,
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+    });
+    app = await createServiceApp(AppModule.forConfig(config), config, {
+      openApi: { title: 'customers', version: 'test' },
+      problemMappings: [customerProblems],
+    });
+    dataSource = app.get(DataSource);
+    events = await KafkaTopicCollector.start(kafka, kafka.topicPrefix + CUSTOMER_TOPIC);
+  });
+
+  afterAll(async () => {
+    await events?.stop();
+    await app?.close();
+  });
+
+  const countRows = async (): Promise<number> => {
+    const [row] = await dataSource.query<{ count: string }[]>(
+      'SELECT count(*) FROM customers.customers WHERE tenant_id = $1',
+      [tenantId],
+    );
+    return Number(row?.count);
+  };
+
+  it('creates a customer, reads it back with its ETag, and publishes customer.created through the outbox', async () => {
+    const input = validCustomer();
+    const created = await app.inject({ method: 'POST', url: '/api/v1/customers', headers, payload: input });
+
+    expect(created.statusCode).toBe(201);
+    expect(created.headers.etag).toBe('"1"');
+    const body = created.json();
+    expect(body).toMatchObject({ ...input, tenantId, version: 1, ownerId: null, deletedAt: null });
+
+    const read = await app.inject({ method: 'GET', url: `/api/v1/customers/${input.id}`, headers });
+    expect(read.statusCode).toBe(200);
+    expect(read.headers.etag).toBe('"1"');
+    expect(read.json()).toEqual(body);
+
+    const [message] = await events.waitFor((record) => record.key === input.id, 1);
+    const event = JSON.parse(message!.value);
+    expect(event).toMatchObject({
+      specversion: '1.0',
+      type: 'fieldforce.customers.customer.created.v1',
+      source: '/fieldforce/customers',
+      subject: input.id,
+      tenantid: tenantId,
+      datacontenttype: 'application/json',
+    });
+    expect(event.data.customer).toEqual(body);
+    expect(event.data.changedFields).toEqual(expect.arrayContaining(['name', 'grade', 'location', 'externalId']));
+  });
+
+  it('answers a replayed create with the same customer and writes and publishes nothing new', async () => {
+    const input = validCustomer();
+    const first = await app.inject({ method: 'POST', url: '/api/v1/customers', headers, payload: input });
+    const replays = await Promise.all(
+      [1, 2, 3].map(() => app.inject({ method: 'POST', url: '/api/v1/customers', headers, payload: input })),
+    );
+
+    for (const replay of replays) {
+      expect(replay.statusCode).toBe(201);
+      expect(replay.json()).toEqual(first.json());
+    }
+    const [outboxRow] = await dataSource.query<{ count: string }[]>(
+      'SELECT count(*) FROM customers.outbox WHERE message_key = $1',
+      [input.id],
+    );
+    expect(Number(outboxRow?.count)).toBe(1);
+  });
+
+  it('refuses a create that reuses an existing id with other data', async () => {
+    const input = validCustomer();
+    await app.inject({ method: 'POST', url: '/api/v1/customers', headers, payload: input });
+    const clash = await app.inject({ method: 'POST', url: '/api/v1/customers', headers, payload: { ...input, name: 'Other' } });
+
+    expect(clash.statusCode).toBe(409);
+    expect(clash.json()).toMatchObject({ status: 409, code: 'CUSTOMER_ALREADY_EXISTS' });
+  });
+
+  it('refuses a second customer with the same externalId in the tenant', async () => {
+    const input = validCustomer();
+    await app.inject({ method: 'POST', url: '/api/v1/customers', headers, payload: input });
+    const clash = await app.inject({ method: 'POST', url: '/api/v1/customers', headers, payload: { ...input, id: uuidv7() } });
+
+    expect(clash.statusCode).toBe(409);
+    expect(clash.json()).toMatchObject({ code: 'CUSTOMER_EXTERNAL_ID_TAKEN', errors: [{ field: 'externalId' }] });
+  });
+
+  it('answers a bad body with 400 problem+json listing every bad field, and writes nothing', async () => {
+    const before = await countRows();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/customers',
+      headers,
+      payload: {
+        grade: 'Z',
+        location: { lat: 91, lng: 13 },
+        contacts: [{ name: 'Mara', email: 'not-an-email' }],
+        creditLimit: 'a lot',
+        unexpected: true,
+      },
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const problem = response.json();
+    expect(problem).toMatchObject({ status: 400, title: expect.any(String), type: expect.any(String) });
+    const fields = (problem.errors as { field: string }[]).map((error) => error.field);
+    expect(fields).toEqual(
+      expect.arrayContaining(['name', 'grade', 'location.lat', 'contacts.0.email', 'creditLimit', 'unexpected']),
+    );
+    expect(JSON.stringify(problem)).not.toMatch(/stack|SELECT|INSERT/i);
+    expect(await countRows()).toBe(before);
+  });
+
+  it('answers 404 for an unknown id and for another tenant\'s customer', async () => {
+    const input = validCustomer();
+    await app.inject({ method: 'POST', url: '/api/v1/customers', headers, payload: input });
+
+    const unknown = await app.inject({ method: 'GET', url: `/api/v1/customers/${uuidv7()}`, headers });
+    const otherTenant = await app.inject({
+      method: 'GET',
+      url: `/api/v1/customers/${input.id}`,
+      headers: { 'x-tenant-id': randomUUID() },
+    });
+
+    expect(unknown.statusCode).toBe(404);
+    expect(otherTenant.statusCode).toBe(404);
+    // Same answer as for an id that does not exist: another tenant's records are not revealed.
+    expect(otherTenant.json().code).toBe(unknown.json().code);
+  });
+
+  it('rejects a request without a tenant and a malformed id with 400', async () => {
+    const noTenant = await app.inject({ method: 'POST', url: '/api/v1/customers', payload: validCustomer() });
+    const badId = await app.inject({ method: 'GET', url: '/api/v1/customers/not-a-uuid', headers });
+
+    expect(noTenant.statusCode).toBe(400);
+    expect(noTenant.json().errors).toEqual([{ field: 'x-tenant-id', message: expect.any(String) }]);
+    expect(badId.statusCode).toBe(400);
+  });
+});
