@@ -93,7 +93,15 @@ async function startDevBrokerOrWarn(): Promise<StartedBroker | undefined> {
 
 async function dropStaleTestDatabases(maintenanceUrl: string): Promise<void> {
   const client = new Client({ connectionString: maintenanceUrl });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    const where = new URL(maintenanceUrl).host;
+    throw new Error(
+      `PostgreSQL does not answer at ${where} (${(error as Error).message}). Start it (bash ../shared/ci-services.sh) ` +
+        'or point DATABASE_ADMIN_URL at a server where the tests may create databases.',
+    );
+  }
   try {
     const { rows } = await client.query<{ datname: string }>(
       "SELECT datname FROM pg_database WHERE datname LIKE 'fieldforce\\_test\\_%'",
