@@ -1,0 +1,11 @@
+import 'reflect-metadata';
+import { runService } from '@fieldforce/platform';
+import { AppModule } from './app.module';
+import { GatewayEnv, toGatewayConfig } from './config/gateway.config';
+
+void runService({
+  env: GatewayEnv,
+  toConfig: toGatewayConfig,
+  appModule: () => AppModule,
+  openApi: { title: 'fieldforce gateway', version: '1' },
+});
