@@ -76,7 +76,7 @@ function formatLogLine(line: string): string {
     const res = entry.res as { statusCode?: number } | undefined;
     const http = req?.method ? ` ${req.method} ${req.url ?? ''}${res?.statusCode ? ` ${res.statusCode}` : ''}` : '';
     const err = entry.err as { message?: string } | undefined;
-    return `${time} ${level} ${String(entry.msg ?? '')}${http}${err?.message ? ` (${err.message})` : ''}`;
+    return `${time} ${level} ${typeof entry.msg === 'string' ? entry.msg : ''}${http}${err?.message ? ` (${err.message})` : ''}`;
   } catch {
     return line;
   }
