@@ -1,0 +1,236 @@
+import {
+  assertConsumable,
+  dlqTopic,
+  EventParseError,
+  EventValidationError,
+  type EventOf,
+  type EventType,
+  parseEnvelope,
+  topicsOf,
+} from '@fieldforce/contracts';
+import { type Consumer, type EachBatchPayload, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
+import { type DataSource, type EntityManager } from 'typeorm';
+import { backoffDelay, type BackoffOptions, sleep } from '../backoff';
+import { type KafkaClientFactory } from '../kafka-client.factory';
+import { type MessagingLogger } from '../logger';
+import { consumerLagGauge } from '../metrics';
+import { quoteSchema } from '../sql';
+
+/** Applies one event's effect using `manager`, whose transaction also records the event as processed. */
+export type EventHandler<T extends EventType> = (event: EventOf<T>, manager: EntityManager) => Promise<void>;
+
+/** Handlers by event type; events of other types on the subscribed topics are skipped. */
+export type EventHandlers = { [T in EventType]?: EventHandler<T> };
+
+export interface EventConsumerOptions {
+  /** Service name: the metrics label. */
+  service: string;
+  /** Kafka consumer group; also the inbox's dedupe scope. */
+  groupId: string;
+  /** Schema holding the inbox table. */
+  schema: string;
+  dataSource: DataSource;
+  kafka: KafkaClientFactory;
+  logger: MessagingLogger;
+  handlers: EventHandlers;
+  /** Attempts of a failing handler before its event goes to the dead-letter topic (default 5). */
+  maxAttempts?: number;
+  /** Backoff between attempts (default 200 ms doubling up to 10 s). */
+  retry?: Partial<BackoffOptions>;
+  /** Where a new group starts: the topic's beginning (default, read models need the history) or its end. */
+  fromBeginning?: boolean;
+  /** How long processed event ids are kept for dedupe (default 7 days). */
+  inboxRetentionMs?: number;
+  /** How often old inbox rows are pruned (default 1 h). */
+  pruneIntervalMs?: number;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+}
+
+/** What became of one record. */
+type Outcome = 'processed' | 'duplicate' | 'skipped' | 'dead-lettered' | 'interrupted';
+
+/** Errors that no retry can fix: the record goes to the dead-letter topic at once. */
+function isPermanent(error: unknown): boolean {
+  return error instanceof EventParseError || error instanceof EventValidationError;
+}
+
+/** Marks an error thrown by a handler, as opposed to one around it. */
+class HandlerFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super('Event handler failed');
+  }
+}
+
+/**
+ * A Kafka consumer group whose handlers run exactly once per event id: each handler runs in a
+ * database transaction that also inserts the event id into the inbox, and is skipped when the id
+ * is already there. A record that cannot be parsed or validated, or whose handler still fails
+ * after the configured attempts, is produced to `<topic>.dlq` with the error in its headers and
+ * committed, so the partition moves on.
+ */
+export class EventConsumer {
+  private readonly inbox: string;
+  private readonly maxAttempts: number;
+  private readonly retry: BackoffOptions;
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private stopping = new AbortController();
+  private pruneTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: EventConsumerOptions) {
+    this.inbox = `${quoteSchema(options.schema)}.inbox`;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.retry = { initialMs: options.retry?.initialMs ?? 200, maxMs: options.retry?.maxMs ?? 10_000 };
+  }
+
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
+  /** The topics (as named on the wire) carrying the handled event types. */
+  topics(): string[] {
+    return topicsOf(Object.keys(this.options.handlers) as EventType[]).map((t) => this.options.kafka.topic(t));
+  }
+
+  /** Joins the group and starts consuming in the background. */
+  async start(): Promise<void> {
+    if (this.consumer) return;
+    this.stopping = new AbortController();
+    const producer = this.options.kafka.createProducer();
+    await producer.connect();
+    const consumer = this.options.kafka.createConsumer(this.options.groupId, {
+      sessionTimeout: this.options.sessionTimeoutMs,
+      heartbeatInterval: this.options.heartbeatIntervalMs,
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.topics(), fromBeginning: this.options.fromBeginning ?? true });
+    this.producer = producer;
+    this.consumer = consumer;
+    await consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.consumeBatch(payload) });
+    const pruneInterval = this.options.pruneIntervalMs ?? 60 * 60 * 1_000;
+    this.pruneTimer = setInterval(() => void this.pruneInbox(), pruneInterval).unref();
+  }
+
+  /** Leaves the group after the record in progress (its retries are cut short and it is redelivered later). */
+  async stop(): Promise<void> {
+    const { consumer, producer } = this;
+    if (!consumer || !producer) return;
+    this.stopping.abort();
+    clearInterval(this.pruneTimer);
+    this.consumer = undefined;
+    this.producer = undefined;
+    await consumer.disconnect();
+    await producer.disconnect();
+  }
+
+  /** Deletes inbox rows of this group older than the retention; resolves to how many were deleted. */
+  async pruneInbox(): Promise<number> {
+    const retentionMs = this.options.inboxRetentionMs ?? 7 * 24 * 60 * 60 * 1_000;
+    try {
+      const [, deleted] = await this.options.dataSource.query<[unknown, number]>(
+        `DELETE FROM ${this.inbox} WHERE consumer_group = $1 AND processed_at < now() - make_interval(secs => $2)`,
+        [this.options.groupId, retentionMs / 1_000],
+      );
+      return deleted;
+    } catch (error) {
+      this.options.logger.warn({ err: error, group: this.options.groupId }, 'Inbox pruning failed');
+      return 0;
+    }
+  }
+
+  private async consumeBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const lag = consumerLagGauge();
+    const labels = { service: this.options.service, group: this.options.groupId, topic: batch.topic };
+    const heartbeat = () => payload.heartbeat();
+    for (const message of batch.messages) {
+      if (!payload.isRunning() || payload.isStale() || this.stopping.signal.aborted) return;
+      const outcome = await this.consume(batch.topic, batch.partition, message, heartbeat);
+      if (outcome === 'interrupted') return;
+      payload.resolveOffset(message.offset);
+      if (outcome === 'dead-lettered') {
+        // Committed now, so a restart does not dead-letter the same record twice.
+        const next = (BigInt(message.offset) + 1n).toString();
+        await payload.commitOffsetsIfNecessary({
+          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
+        });
+      }
+      const behind = BigInt(batch.highWatermark) - BigInt(message.offset) - 1n;
+      lag.set({ ...labels, partition: String(batch.partition) }, Number(behind));
+      await heartbeat();
+    }
+  }
+
+  private async consume(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<Outcome> {
+    let handlerAttempts = 0;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.process(topic, partition, message);
+      } catch (failure) {
+        const error = failure instanceof HandlerFailure ? failure.cause : failure;
+        if (failure instanceof HandlerFailure) handlerAttempts += 1;
+        const context = { err: error, topic, partition, offset: message.offset, attempt, group: this.options.groupId };
+        if (isPermanent(error) || handlerAttempts >= this.maxAttempts) {
+          this.options.logger.error(context, 'Event cannot be processed; sending it to the dead-letter topic');
+          await this.deadLetter(topic, partition, message, error, Math.max(1, handlerAttempts));
+          return 'dead-lettered';
+        }
+        // Failures outside the handler (database unreachable, commit failed) say nothing about the
+        // event: they are retried until they pass, never dead-lettered.
+        const delayMs = backoffDelay(attempt, this.retry);
+        this.options.logger.warn({ ...context, delayMs }, 'Event processing failed; retrying');
+        await this.pause(delayMs, heartbeat);
+        if (this.stopping.signal.aborted) return 'interrupted';
+      }
+    }
+  }
+
+  private async process(topic: string, partition: number, message: KafkaMessage): Promise<Outcome> {
+    if (!message.value) throw new EventParseError('Record has no value');
+    const event = parseEnvelope(message.value);
+    // Typed per event type by EventHandlers; looked up here by the runtime type string.
+    const handler: EventHandler<EventType> | undefined = this.options.handlers[event.type as EventType];
+    if (!handler) return 'skipped';
+    assertConsumable(event);
+    return this.options.dataSource.transaction(async (manager) => {
+      const recorded = await manager.query<unknown[]>(
+        `INSERT INTO ${this.inbox} (consumer_group, event_id, event_type, topic, partition, "offset")
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
+        [this.options.groupId, event.id, event.type, topic, partition, message.offset],
+      );
+      if (recorded.length === 0) return 'duplicate';
+      try {
+        await handler(event, manager);
+      } catch (error) {
+        throw new HandlerFailure(error);
+      }
+      return 'processed';
+    });
+  }
+
+  private async deadLetter(topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number): Promise<void> {
+    const producer = this.producer;
+    if (!producer) throw new Error('The event consumer is not started');
+    const headers: IHeaders = {
+      ...message.headers,
+      'x-error': (error instanceof Error ? error.message : String(error)).slice(0, 4_000),
+      'x-error-type': error instanceof Error ? error.name : typeof error,
+      'x-original-topic': topic,
+      'x-original-partition': String(partition),
+      'x-original-offset': message.offset,
+      'x-attempts': String(attempts),
+      'x-consumer-group': this.options.groupId,
+    };
+    await producer.send({ topic: dlqTopic(topic), acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+  }
+
+  // Waits between attempts while keeping the group membership alive.
+  private async pause(delayMs: number, heartbeat: () => Promise<void>): Promise<void> {
+    const until = Date.now() + delayMs;
+    while (Date.now() < until && !this.stopping.signal.aborted) {
+      await sleep(Math.min(1_000, until - Date.now()), this.stopping.signal);
+      await heartbeat();
+    }
+  }
+}

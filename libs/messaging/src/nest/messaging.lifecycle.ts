@@ -1,0 +1,68 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { eventDefinitions } from '@fieldforce/contracts';
+import { type DataSource } from 'typeorm';
+import { EventConsumer } from '../inbox/event-consumer';
+import { KafkaClientFactory } from '../kafka-client.factory';
+import { type MessagingLogger } from '../logger';
+import { OutboxRelay } from '../outbox/outbox.relay';
+import { ensureTopics } from '../topic-provisioning';
+import { EventSubscriptions } from './event-subscriptions';
+import { MESSAGING_DATA_SOURCE, MESSAGING_LOGGER } from './messaging.tokens';
+import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging.options';
+
+/** Starts the outbox relay and the consumers once the app has booted; stops consumers, then drains the outbox, at shutdown. */
+@Injectable()
+export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private consumers: EventConsumer[] = [];
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
+    @Inject(MESSAGING_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(MESSAGING_LOGGER) private readonly logger: MessagingLogger,
+    private readonly kafka: KafkaClientFactory,
+    private readonly relay: OutboxRelay,
+    private readonly subscriptions: EventSubscriptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { service, schema } = this.options;
+    this.consumers = this.subscriptions.seal().map(
+      (subscription) =>
+        new EventConsumer({
+          ...subscription.options,
+          service,
+          schema,
+          groupId: subscription.groupId,
+          handlers: subscription.handlers,
+          dataSource: this.dataSource,
+          kafka: this.kafka,
+          logger: this.logger,
+        }),
+    );
+    if (this.options.topics?.provision ?? true) await this.provisionTopics();
+    await this.relay.start();
+    await Promise.all(this.consumers.map((consumer) => consumer.start()));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    // Consumers first: their handlers may still append to the outbox the relay then drains.
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+    await this.relay.stop(this.options.shutdownTimeoutMs ?? 10_000);
+  }
+
+  private async provisionTopics(): Promise<void> {
+    const published = eventDefinitions.filter((d) => d.service === this.options.service).map((d) => this.kafka.topic(d.topic));
+    const consumed = this.consumers.flatMap((consumer) => consumer.topics());
+    const admin = this.kafka.createAdmin();
+    await admin.connect();
+    try {
+      const created = await ensureTopics(admin, [...published, ...consumed], {
+        partitions: this.options.topics?.partitions ?? 3,
+        replicationFactor: this.options.topics?.replicationFactor ?? 1,
+      });
+      if (created.length > 0) this.logger.info({ topics: created }, 'Created Kafka topics');
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}

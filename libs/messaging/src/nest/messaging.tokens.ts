@@ -1,0 +1,2 @@
+export const MESSAGING_DATA_SOURCE = Symbol('MESSAGING_DATA_SOURCE');
+export const MESSAGING_LOGGER = Symbol('MESSAGING_LOGGER');
