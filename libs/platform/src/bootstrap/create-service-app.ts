@@ -25,8 +25,10 @@ function useServiceLogger(app: NestFastifyApplication): void {
     // Present when the app imports ObservabilityModule; then every Nest log line goes through pino.
     app.useLogger(app.get(PinoNestLogger, { strict: false }));
   } catch {
-    app.flushLogs();
+    // Without it Nest's console logger stays.
   }
+  // Buffered start-up lines go out now (Nest itself flushes only on listen, which tests never call).
+  app.flushLogs();
 }
 
 /**

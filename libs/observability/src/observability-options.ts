@@ -1,0 +1,22 @@
+import { type DestinationStream } from 'pino';
+
+/** Which dependencies `/health/ready` checks; each service picks those it uses. */
+export interface HealthOptions {
+  /** The TypeORM DataSource (from @fieldforce/persistence). */
+  postgres?: boolean;
+  /** The ioredis client (from RedisModule of @fieldforce/platform). */
+  redis?: boolean;
+  /** The Kafka brokers of the service config, via a kafkajs admin client. */
+  kafka?: boolean;
+  /** Per-check time limit; a slower dependency counts as down. */
+  timeoutMs?: number;
+}
+
+export interface ObservabilityOptions {
+  service: string;
+  health?: HealthOptions;
+  /** Where JSON log lines go; stdout when absent. */
+  logDestination?: DestinationStream;
+}
+
+export const OBSERVABILITY_OPTIONS = Symbol('OBSERVABILITY_OPTIONS');

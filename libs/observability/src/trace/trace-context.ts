@@ -1,0 +1,84 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
+import { type IncomingMessage } from 'node:http';
+
+export const TRACEPARENT_HEADER = 'traceparent';
+
+// W3C Trace Context, version 00: 00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>.
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const INVALID_TRACE_ID = '0'.repeat(32);
+const INVALID_SPAN_ID = '0'.repeat(16);
+const SAMPLED_FLAG = 0x01;
+
+/** The fields of a valid `traceparent` header. */
+export interface Traceparent {
+  traceId: string;
+  parentSpanId: string;
+  sampled: boolean;
+}
+
+/** Parses a W3C `traceparent` header; undefined when absent or malformed. */
+export function parseTraceparent(header: string | undefined): Traceparent | undefined {
+  const match = header === undefined ? null : TRACEPARENT.exec(header.trim().toLowerCase());
+  if (match === null) return undefined;
+  const [, traceId = '', parentSpanId = '', flags = '00'] = match;
+  if (traceId === INVALID_TRACE_ID || parentSpanId === INVALID_SPAN_ID) return undefined;
+  return { traceId, parentSpanId, sampled: (Number.parseInt(flags, 16) & SAMPLED_FLAG) === SAMPLED_FLAG };
+}
+
+const storage = new AsyncLocalStorage<TraceContext>();
+const requestContexts = new WeakMap<IncomingMessage, TraceContext>();
+
+/**
+ * The trace this unit of work (an HTTP request, a consumed event) belongs to, with its own span id.
+ * Outgoing events carry `traceparent` so the chain request → event → command can be followed.
+ */
+export class TraceContext {
+  private constructor(
+    readonly traceId: string,
+    readonly spanId: string,
+    readonly parentSpanId: string | undefined,
+    readonly sampled: boolean,
+  ) {}
+
+  /** A new trace with no parent. */
+  static start(): TraceContext {
+    return new TraceContext(randomBytes(16).toString('hex'), randomBytes(8).toString('hex'), undefined, true);
+  }
+
+  /** Continues the trace of an incoming `traceparent` (as a child span), or starts one when it is missing or malformed. */
+  static continueFrom(traceparent: string | undefined): TraceContext {
+    const parent = parseTraceparent(traceparent);
+    if (parent === undefined) return TraceContext.start();
+    return new TraceContext(parent.traceId, randomBytes(8).toString('hex'), parent.parentSpanId, parent.sampled);
+  }
+
+  /** The context of the current async call chain, if any. */
+  static current(): TraceContext | undefined {
+    return storage.getStore();
+  }
+
+  /** Runs `work` with `context` as the current trace context. */
+  static run<T>(context: TraceContext, work: () => T): T {
+    return storage.run(context, work);
+  }
+
+  /**
+   * The context of an HTTP request, derived once from its `traceparent` header; the same object
+   * for every caller (the request logger and the trace middleware).
+   */
+  static ofRequest(request: IncomingMessage): TraceContext {
+    let context = requestContexts.get(request);
+    if (context === undefined) {
+      const header = request.headers[TRACEPARENT_HEADER];
+      context = TraceContext.continueFrom(typeof header === 'string' ? header : undefined);
+      requestContexts.set(request, context);
+    }
+    return context;
+  }
+
+  /** The `traceparent` to send downstream: this context's trace id with its own span as parent. */
+  get traceparent(): string {
+    return `00-${this.traceId}-${this.spanId}-${this.sampled ? '01' : '00'}`;
+  }
+}
