@@ -151,6 +151,11 @@ describe(defineEvent.name, () => {
 
 describe(topicsOf.name, () => {
   it('lists each registered topic once', () => {
-    expect(topicsOf()).toEqual(['fieldforce.customers.customer.v1']);
+    expect(topicsOf()).toEqual([
+      'fieldforce.customers.customer.v1',
+      'fieldforce.permissions.user.v1',
+      'fieldforce.permissions.org-unit.v1',
+      'fieldforce.permissions.role.v1',
+    ]);
   });
 });

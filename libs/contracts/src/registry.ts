@@ -2,12 +2,36 @@ import { type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { customerCreatedV1 } from './customers/customer.events';
 import { type EventDefinition } from './define-event';
+import {
+  orgUnitCreatedV1,
+  orgUnitMovedV1,
+  orgUnitUpdatedV1,
+  roleCreatedV1,
+  roleUpdatedV1,
+  userCreatedV1,
+  userDeactivatedV1,
+  userMovedV1,
+  userRolesChangedV1,
+  userUpdatedV1,
+} from './permissions/permissions.events';
 import { type CloudEvent, CloudEventEnvelopeSchema, createCloudEvent, type EventCause, sourceOf } from './envelope';
 import { isUuidV7 } from './uuidv7';
 import { collectIssues, collectUndeclaredProperties, EventValidationError, type ValidationIssue } from './validation';
 
 /** Every event type the platform publishes, one entry per type and version. Add new events here. */
-export const eventDefinitions = [customerCreatedV1] as const;
+export const eventDefinitions = [
+  customerCreatedV1,
+  userCreatedV1,
+  userUpdatedV1,
+  userMovedV1,
+  userRolesChangedV1,
+  userDeactivatedV1,
+  orgUnitCreatedV1,
+  orgUnitUpdatedV1,
+  orgUnitMovedV1,
+  roleCreatedV1,
+  roleUpdatedV1,
+] as const;
 
 type RegisteredDefinition = (typeof eventDefinitions)[number];
 

@@ -30,4 +30,9 @@ export const Topics = {
   customers: {
     customer: aggregateTopic('customers', 'customer'),
   },
+  permissions: {
+    user: aggregateTopic('permissions', 'user'),
+    orgUnit: aggregateTopic('permissions', 'org-unit'),
+    role: aggregateTopic('permissions', 'role'),
+  },
 } as const;
