@@ -145,7 +145,9 @@ describe(defineEvent.name, () => {
 
   it('refuses an example that does not match its own schema', () => {
     const notAnInteger = 1.5;
-    expect(() => define('fieldforce.visits.task.created.v1', 'fieldforce.visits.task.v1', 'task', notAnInteger)).toThrow(EventValidationError);
+    const defineWithBadExample = () =>
+      define('fieldforce.visits.task.created.v1', 'fieldforce.visits.task.v1', 'task', notAnInteger);
+    expect(defineWithBadExample).toThrow(EventValidationError);
   });
 });
 

@@ -5,7 +5,10 @@ export interface BackoffOptions {
   maxMs: number;
 }
 
-/** Delay before retry `attempt` (1-based): exponential and capped, jittered between half and all of it so replicas do not retry in step. */
+/**
+ * Delay before retry `attempt` (1-based): exponential and capped, jittered between half and all
+ * of it so replicas do not retry in step.
+ */
 export function backoffDelay(attempt: number, options: BackoffOptions, random: () => number = Math.random): number {
   const ceiling = Math.min(options.maxMs, options.initialMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);

@@ -1,5 +1,11 @@
 export { backoffDelay, type BackoffOptions } from './backoff';
-export { EventConsumer, type EventConsumerOptions, type EventHandler, type EventHandlers } from './inbox/event-consumer';
+export {
+  type ConsumerTuning,
+  EventConsumer,
+  type EventConsumerOptions,
+  type EventHandler,
+  type EventHandlers,
+} from './inbox/event-consumer';
 export { KafkaClientFactory } from './kafka-client.factory';
 export { DEV_BROKER, type KafkaSettings, kafkaSettingsFromEnv } from './kafka-settings';
 export { kafkaLogCreator, type MessagingLogger, nestMessagingLogger } from './logger';
@@ -12,7 +18,7 @@ export {
 } from './outbox/messaging-tables';
 export { CLOUDEVENTS_CONTENT_TYPE, OutboxPublisher, type OutboxPublisherOptions } from './outbox/outbox.publisher';
 export { type OutboxRecord, OutboxRelay, type OutboxRelayOptions } from './outbox/outbox.relay';
-export { EventSubscriptions, type SubscriptionOptions } from './nest/event-subscriptions';
+export { EventSubscriptions } from './nest/event-subscriptions';
 export { MessagingModule } from './nest/messaging.module';
 export { type MessagingModuleAsyncOptions, type MessagingModuleOptions } from './nest/messaging.options';
 export { ensureTopics, type TopicProvisioningOptions } from './topic-provisioning';

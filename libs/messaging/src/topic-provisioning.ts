@@ -7,7 +7,11 @@ export interface TopicProvisioningOptions {
 }
 
 /** Creates the missing topics and their `.dlq` topics; another instance creating them at the same moment is fine. */
-export async function ensureTopics(admin: Admin, topics: readonly string[], options: TopicProvisioningOptions): Promise<string[]> {
+export async function ensureTopics(
+  admin: Admin,
+  topics: readonly string[],
+  options: TopicProvisioningOptions,
+): Promise<string[]> {
   const wanted = [...new Set(topics.flatMap((t) => (isDlqTopic(t) ? [t] : [t, dlqTopic(t)])))];
   const existing = new Set(await admin.listTopics());
   const missing = wanted.filter((t) => !existing.has(t));
@@ -15,7 +19,11 @@ export async function ensureTopics(admin: Admin, topics: readonly string[], opti
   try {
     await admin.createTopics({
       waitForLeaders: true,
-      topics: missing.map((topic) => ({ topic, numPartitions: options.partitions, replicationFactor: options.replicationFactor })),
+      topics: missing.map((topic) => ({
+        topic,
+        numPartitions: options.partitions,
+        replicationFactor: options.replicationFactor,
+      })),
     });
   } catch (error) {
     if (!onlyAlreadyExists(error)) throw error;

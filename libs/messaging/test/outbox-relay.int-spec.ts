@@ -65,6 +65,9 @@ function versionsByKey(records: readonly ReceivedRecord[]): Map<string, number[]
 
 const tenantId = customerCreated(randomUUID(), 1).customer.tenantId;
 
+// Broker round trips and consumer-group joins: well above jest's 5 s default on a busy machine.
+jest.setTimeout(60_000);
+
 describe(OutboxRelay.name, () => {
   let env: MessagingTestEnv;
   let publisher: OutboxPublisher;

@@ -45,7 +45,15 @@ export interface EventConsumerOptions {
   pruneIntervalMs?: number;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /** Longest a fetch waits for new records (default 1 s); stopping waits for the fetch in flight. */
+  maxWaitTimeMs?: number;
 }
+
+/** The settings of a consumer beyond its wiring: attempts, backoff, timeouts. */
+export type ConsumerTuning = Omit<
+  EventConsumerOptions,
+  'service' | 'groupId' | 'schema' | 'dataSource' | 'kafka' | 'logger' | 'handlers'
+>;
 
 /** What became of one record. */
 type Outcome = 'processed' | 'duplicate' | 'skipped' | 'dead-lettered' | 'interrupted';
@@ -102,6 +110,7 @@ export class EventConsumer {
     const consumer = this.options.kafka.createConsumer(this.options.groupId, {
       sessionTimeout: this.options.sessionTimeoutMs,
       heartbeatInterval: this.options.heartbeatIntervalMs,
+      maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 1_000,
     });
     await consumer.connect();
     await consumer.subscribe({ topics: this.topics(), fromBeginning: this.options.fromBeginning ?? true });
@@ -162,7 +171,12 @@ export class EventConsumer {
     }
   }
 
-  private async consume(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<Outcome> {
+  private async consume(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<Outcome> {
     let handlerAttempts = 0;
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -189,8 +203,10 @@ export class EventConsumer {
   private async process(topic: string, partition: number, message: KafkaMessage): Promise<Outcome> {
     if (!message.value) throw new EventParseError('Record has no value');
     const event = parseEnvelope(message.value);
-    // Typed per event type by EventHandlers; looked up here by the runtime type string.
-    const handler: EventHandler<EventType> | undefined = this.options.handlers[event.type as EventType];
+    // EventHandlers types each handler by its event type; looked up by the runtime type string,
+    // that correlation is lost, and assertConsumable below vouches for the event instead.
+    const handlers = this.options.handlers as Partial<Record<string, EventHandler<EventType>>>;
+    const handler = handlers[event.type];
     if (!handler) return 'skipped';
     assertConsumable(event);
     return this.options.dataSource.transaction(async (manager) => {
@@ -209,7 +225,13 @@ export class EventConsumer {
     });
   }
 
-  private async deadLetter(topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number): Promise<void> {
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    error: unknown,
+    attempts: number,
+  ): Promise<void> {
     const producer = this.producer;
     if (!producer) throw new Error('The event consumer is not started');
     const headers: IHeaders = {

@@ -1,14 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type EventConsumerOptions, type EventHandlers } from '../inbox/event-consumer';
+import { type ConsumerTuning, type EventHandlers } from '../inbox/event-consumer';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging.options';
-
-export type SubscriptionOptions = MessagingModuleOptions['consumers'];
 
 export interface Subscription {
   /** Full consumer group id: `<service>.<name>`. */
   groupId: string;
   handlers: EventHandlers;
-  options: Pick<EventConsumerOptions, 'maxAttempts' | 'retry' | 'fromBeginning' | 'inboxRetentionMs' | 'sessionTimeoutMs' | 'heartbeatIntervalMs'>;
+  options: ConsumerTuning;
 }
 
 /** Where feature modules register the events they consume; the consumers start when the application has booted. */
@@ -23,7 +21,7 @@ export class EventSubscriptions {
    * Consumes the handled event types as consumer group `<service>.<name>`, each event's effect
    * committed once. Call from a provider's `onModuleInit`.
    */
-  subscribe(name: string, handlers: EventHandlers, options: SubscriptionOptions = {}): void {
+  subscribe(name: string, handlers: EventHandlers, options: ConsumerTuning = {}): void {
     if (this.sealed) throw new Error(`Subscription ${name} came after start; subscribe in onModuleInit`);
     const groupId = `${this.options.service}.${name}`;
     if (this.subscriptions.has(groupId)) throw new Error(`Consumer group ${groupId} is subscribed twice`);

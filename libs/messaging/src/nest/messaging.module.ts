@@ -45,13 +45,17 @@ export class MessagingModule {
         {
           provide: OutboxPublisher,
           inject: [MESSAGING_OPTIONS],
-          useFactory: (options: MessagingModuleOptions) => new OutboxPublisher({ service: options.service, schema: options.schema }),
+          useFactory: ({ service, schema }: MessagingModuleOptions) => new OutboxPublisher({ service, schema }),
         },
         {
           provide: OutboxRelay,
           inject: [MESSAGING_OPTIONS, MESSAGING_DATA_SOURCE, KafkaClientFactory, MESSAGING_LOGGER],
-          useFactory: (options: MessagingModuleOptions, dataSource: DataSource, kafka: KafkaClientFactory, logger: MessagingLogger) =>
-            new OutboxRelay({ ...options.relay, service: options.service, schema: options.schema, dataSource, kafka, logger }),
+          useFactory: (
+            { relay, service, schema }: MessagingModuleOptions,
+            dataSource: DataSource,
+            kafka: KafkaClientFactory,
+            logger: MessagingLogger,
+          ) => new OutboxRelay({ ...relay, service, schema, dataSource, kafka, logger }),
         },
         EventSubscriptions,
         MessagingLifecycle,

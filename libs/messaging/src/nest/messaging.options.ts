@@ -1,6 +1,6 @@
 import { type InjectionToken, type ModuleMetadata } from '@nestjs/common';
 import { type ServiceName } from '@fieldforce/contracts';
-import { type EventConsumerOptions } from '../inbox/event-consumer';
+import { type ConsumerTuning } from '../inbox/event-consumer';
 import { type KafkaSettings } from '../kafka-settings';
 import { type MessagingLogger } from '../logger';
 import { type OutboxRelayOptions } from '../outbox/outbox.relay';
@@ -22,7 +22,7 @@ export interface MessagingModuleOptions {
   topics?: Partial<TopicProvisioningOptions> & { provision?: boolean };
   relay?: Tuning<OutboxRelayOptions>;
   /** Defaults for every consumer the service registers. */
-  consumers?: Pick<EventConsumerOptions, 'maxAttempts' | 'retry' | 'fromBeginning' | 'inboxRetentionMs' | 'sessionTimeoutMs' | 'heartbeatIntervalMs'>;
+  consumers?: ConsumerTuning;
   /** Time allowed at shutdown to drain the outbox (default 10 s). */
   shutdownTimeoutMs?: number;
 }

@@ -1,4 +1,11 @@
-import { createEvent, eventDefinition, type EventInput, type EventOf, type EventType, type ServiceName } from '@fieldforce/contracts';
+import {
+  createEvent,
+  eventDefinition,
+  type EventInput,
+  type EventOf,
+  type EventType,
+  type ServiceName,
+} from '@fieldforce/contracts';
 import { type EntityManager } from 'typeorm';
 import { quoteSchema } from '../sql';
 import { laneOf, outboxChannel } from './messaging-tables';

@@ -77,7 +77,10 @@ export interface ReceivedRecord {
 }
 
 /** A plain kafkajs consumer recording everything on `topics` from their beginning. */
-export async function recordTopic(kafka: KafkaClientFactory, topics: string[]): Promise<{ records: ReceivedRecord[]; stop(): Promise<void> }> {
+export async function recordTopic(
+  kafka: KafkaClientFactory,
+  topics: string[],
+): Promise<{ records: ReceivedRecord[]; stop(): Promise<void> }> {
   const records: ReceivedRecord[] = [];
   // A short fetch wait, so that stopping does not wait out a long poll.
   const consumer: Consumer = kafka.createConsumer(`observer-${randomBytes(4).toString('hex')}`, { maxWaitTimeInMs: 200 });
@@ -92,7 +95,8 @@ function toRecord(partition: number, message: KafkaMessage): ReceivedRecord {
   for (const [name, value] of Object.entries(message.headers ?? {})) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
   }
-  return { partition, offset: message.offset, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers };
+  const key = message.key?.toString() ?? '';
+  return { partition, offset: message.offset, key, value: message.value?.toString() ?? '', headers };
 }
 
 /** Polls `probe` until it returns true; fails with `what` after `timeoutMs`. */

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { createEvent, dlqTopic, type EventOf } from '@fieldforce/contracts';
+import { type Producer } from 'kafkajs';
+import { register } from 'prom-client';
+import { type EntityManager } from 'typeorm';
+import { EventConsumer, type EventConsumerOptions } from '../src';
+import {
+  createMessagingTestEnv,
+  CREATED,
+  customerCreated,
+  eventually,
+  type MessagingTestEnv,
+  type ReceivedRecord,
+  recordTopic,
+} from './support/messaging-test-env';
+
+type CustomerCreated = EventOf<typeof CREATED>;
+
+// Broker round trips and consumer-group joins: well above jest's 5 s default on a busy machine.
+jest.setTimeout(60_000);
+
+describe(EventConsumer.name, () => {
+  let env: MessagingTestEnv;
+  let producer: Producer;
+  const consumers: EventConsumer[] = [];
+  const observers: { stop(): Promise<void> }[] = [];
+
+  beforeEach(async () => {
+    env = await createMessagingTestEnv('consumer');
+    await env.dataSource.query(`CREATE TABLE ${env.schema}.effect (
+      seq bigserial PRIMARY KEY, customer_id uuid NOT NULL, version int NOT NULL, event_id uuid NOT NULL)`);
+    producer = env.kafka.createProducer();
+    await producer.connect();
+  }, 30_000);
+
+  afterEach(async () => {
+    await Promise.all(consumers.splice(0).map((c) => c.stop()));
+    await Promise.all(observers.splice(0).map((o) => o.stop()));
+    await producer.disconnect();
+    await env.close();
+  }, 30_000);
+
+  /** The effect every test handler applies: one row per processed event. */
+  async function applyEffect(event: CustomerCreated, manager: EntityManager): Promise<void> {
+    await manager.query(`INSERT INTO ${env.schema}.effect (customer_id, version, event_id) VALUES ($1, $2, $3)`, [
+      event.subject,
+      event.data.customer.version,
+      event.id,
+    ]);
+  }
+
+  async function start(handle: EventConsumerOptions['handlers'][typeof CREATED], options: Partial<EventConsumerOptions> = {}) {
+    const { schema, dataSource, kafka, logger } = env;
+    const consumer = new EventConsumer({
+      service: 'visits',
+      groupId: `visits.test-${randomUUID()}`,
+      schema,
+      dataSource,
+      kafka,
+      logger,
+      handlers: { [CREATED]: handle },
+      retry: { initialMs: 5, maxMs: 20 },
+      ...options,
+    });
+    consumers.push(consumer);
+    await consumer.start();
+    return consumer;
+  }
+
+  function event(subject: string, version: number): CustomerCreated {
+    const data = customerCreated(subject, version);
+    return createEvent(CREATED, { subject, tenantId: data.customer.tenantId, data });
+  }
+
+  async function produce(key: string, value: string, headers: Record<string, string> = {}): Promise<void> {
+    await producer.send({ topic: env.topic, acks: -1, messages: [{ key, value, headers }] });
+  }
+
+  async function effects(): Promise<{ customer_id: string; version: number; event_id: string }[]> {
+    return env.dataSource.query(`SELECT customer_id, version, event_id FROM ${env.schema}.effect ORDER BY seq`);
+  }
+
+  async function hasEffectOf(eventId: string): Promise<boolean> {
+    return (await effects()).some((e) => e.event_id === eventId);
+  }
+
+  async function observeDlq(): Promise<ReceivedRecord[]> {
+    const observer = await recordTopic(env.kafka, [dlqTopic(env.topic)]);
+    observers.push(observer);
+    return observer.records;
+  }
+
+  it('applies an event delivered twice only once', async () => {
+    const subject = randomUUID();
+    const twice = event(subject, 1);
+    const marker = event(subject, 2);
+    await produce(subject, JSON.stringify(twice));
+    await produce(subject, JSON.stringify(twice));
+    // Same key, same partition: once the marker is applied, both copies were consumed.
+    await produce(subject, JSON.stringify(marker));
+    const consumer = await start(applyEffect);
+
+    await eventually('the marker event was applied', () => hasEffectOf(marker.id));
+    expect((await effects()).map((e) => e.event_id)).toEqual([twice.id, marker.id]);
+    const inbox = await env.dataSource.query<{ event_id: string }[]>(
+      `SELECT event_id FROM ${env.schema}.inbox WHERE consumer_group = $1 ORDER BY "offset"`,
+      [consumer.groupId],
+    );
+    expect(inbox.map((r) => r.event_id)).toEqual([twice.id, marker.id]);
+  });
+
+  it('dead-letters an event whose handler keeps failing after the configured attempts, then goes on', async () => {
+    const subject = randomUUID();
+    const poison = event(subject, 1);
+    const next = event(subject, 2);
+    const dlq = await observeDlq();
+    let poisonAttempts = 0;
+    await start(
+      async (received, manager) => {
+        await applyEffect(received, manager);
+        if (received.id === poison.id) {
+          poisonAttempts += 1;
+          throw new TypeError(`no visit template for grade ${received.data.customer.grade}`);
+        }
+      },
+      { maxAttempts: 3 },
+    );
+    await produce(subject, JSON.stringify(poison), { traceparent: poison.traceparent });
+    await produce(subject, JSON.stringify(next));
+
+    await eventually('the next event was applied', () => hasEffectOf(next.id));
+    await eventually('the poison event reached the dead-letter topic', () => dlq.length === 1);
+    expect(poisonAttempts).toBe(3);
+    // The failed attempts' writes were rolled back with their transactions.
+    expect((await effects()).map((e) => e.event_id)).toEqual([next.id]);
+    const [dead] = dlq;
+    expect(dead?.key).toBe(subject);
+    expect(JSON.parse(dead!.value)).toEqual(poison);
+    expect(dead?.headers).toEqual({
+      traceparent: poison.traceparent,
+      'x-error': 'no visit template for grade A',
+      'x-error-type': 'TypeError',
+      'x-original-topic': env.topic,
+      'x-original-partition': expect.stringMatching(/^\d+$/),
+      'x-original-offset': expect.stringMatching(/^\d+$/),
+      'x-attempts': '3',
+      'x-consumer-group': consumers[0]?.groupId,
+    });
+  });
+
+  it('dead-letters unparseable and invalid events at once and consumes the next', async () => {
+    const subject = randomUUID();
+    const invalid = event(subject, 1);
+    invalid.data.customer.location = { lat: 91, lng: 0 };
+    const next = event(subject, 2);
+    const dlq = await observeDlq();
+    let calls = 0;
+    await start(async (received, manager) => {
+      calls += 1;
+      await applyEffect(received, manager);
+    });
+    await produce(subject, '{"specversion": "1.0", truncated');
+    await produce(subject, JSON.stringify(invalid));
+    await produce(subject, JSON.stringify(next));
+
+    await eventually('the next event was applied', () => hasEffectOf(next.id));
+    await eventually('both bad records reached the dead-letter topic', () => dlq.length === 2);
+    expect(calls).toBe(1);
+    expect(dlq.map((r) => [r.headers['x-error-type'], r.headers['x-attempts']])).toEqual([
+      ['EventParseError', '1'],
+      ['EventValidationError', '1'],
+    ]);
+    expect(dlq[1]?.headers['x-error']).toMatch(/data\.customer\.location\.lat: Expected number to be less or equal to 90/);
+  });
+
+  it('retries when the database fails outside the handler, without dead-lettering', async () => {
+    const subject = randomUUID();
+    const first = event(subject, 1);
+    const dlq = await observeDlq();
+    // The inbox insert fails until the table is back: an outage, not a poison event.
+    await env.dataSource.query(`ALTER TABLE ${env.schema}.inbox RENAME TO inbox_away`);
+    await start(applyEffect, { maxAttempts: 2 });
+    await produce(subject, JSON.stringify(first));
+    const retries = () => env.logger.lines.filter((l) => l.message === 'Event processing failed; retrying').length;
+    await eventually('the consumer retried', () => retries() >= 3);
+    await env.dataSource.query(`ALTER TABLE ${env.schema}.inbox_away RENAME TO inbox`);
+
+    await eventually('the event was applied', () => hasEffectOf(first.id));
+    expect(dlq).toEqual([]);
+  });
+
+  it('skips event types it has no handler for and reports its lag', async () => {
+    const subject = randomUUID();
+    const first = event(subject, 1);
+    const consumer = await start(applyEffect);
+    const foreign = { ...event(subject, 2), type: 'fieldforce.customers.customer.merged.v7' };
+    await produce(subject, JSON.stringify(foreign));
+    await produce(subject, JSON.stringify(first));
+
+    await eventually('the handled event was applied', () => hasEffectOf(first.id));
+    expect((await effects()).map((e) => e.event_id)).toEqual([first.id]);
+    const lag = (await register.getSingleMetric('fieldforce_consumer_lag')?.get())?.values.filter(
+      (v) => v.labels.group === consumer.groupId,
+    );
+    expect(lag?.map((v) => [v.labels.topic, v.value])).toEqual([[env.topic, 0]]);
+  });
+});
