@@ -137,8 +137,15 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
   const log = options.logger ?? (() => undefined);
   const host = options.host ?? '127.0.0.1';
   const storage: BrokerStorage = options.dataDir === undefined ? new MemoryStorage() : new FileStorage(options.dataDir, log);
-  const topics = new TopicRegistry(storage);
-  const offsets = new OffsetStore(storage);
+  let topics: TopicRegistry;
+  let offsets: OffsetStore;
+  try {
+    topics = new TopicRegistry(storage);
+    offsets = new OffsetStore(storage);
+  } catch (error) {
+    storage.close();
+    throw error;
+  }
   const groups = new GroupCoordinator({
     initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs ?? 0,
     offsets,

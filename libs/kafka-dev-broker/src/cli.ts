@@ -52,19 +52,24 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const broker = await startDevBroker(options);
+  const log = options.logger ?? (() => undefined);
+  // Handlers go in before the broker starts, so a signal during start-up still stops it cleanly.
+  const starting = startDevBroker(options);
   const shutdown = (signal: string): void => {
-    options.logger?.(`received ${signal}, stopping`);
-    broker.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`failed to stop cleanly: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
+    log(`received ${signal}, stopping`);
+    starting
+      .then((broker) => broker.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`failed to stop cleanly: ${String(error)}\n`);
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  await starting;
 }
 
 main().catch((error: unknown) => {

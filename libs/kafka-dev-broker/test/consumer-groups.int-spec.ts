@@ -3,6 +3,9 @@ import * as path from 'node:path';
 import { type Consumer, type Kafka } from 'kafkajs';
 import { type BrokerFixture, startBrokerFixture, uniqueTopic, waitUntil } from './kafka-test-kit';
 
+// jest's testTimeout only works globally, not per project; broker scenarios need more than 5 s.
+jest.setTimeout(30000);
+
 const PARTITIONS = 6;
 const SESSION_TIMEOUT_MS = 2000;
 

@@ -9,20 +9,21 @@ export interface BrokerFixture {
 
 let clientCounter = 0;
 
-/** Starts a fresh in-memory broker on a random port. */
+/** A quiet kafkajs client with short retries, pointed at `brokers`. */
+export function kafkaClient(brokers: string[], config: Partial<KafkaConfig> = {}): Kafka {
+  return new Kafka({
+    clientId: `kdb-test-${++clientCounter}`,
+    brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { initialRetryTime: 50, retries: 8 },
+    ...config,
+  });
+}
+
+/** Starts a fresh broker (in memory unless options.dataDir) on a random port. */
 export async function startBrokerFixture(options: DevBrokerOptions = {}): Promise<BrokerFixture> {
   const broker = await startDevBroker({ port: 0, ...options });
-  return {
-    broker,
-    kafka: (config = {}) =>
-      new Kafka({
-        clientId: `kdb-test-${++clientCounter}`,
-        brokers: broker.brokers,
-        logLevel: logLevel.NOTHING,
-        retry: { initialRetryTime: 50, retries: 8 },
-        ...config,
-      }),
-  };
+  return { broker, kafka: (config = {}) => kafkaClient(broker.brokers, config) };
 }
 
 /** Polls `condition` every 20 ms until it holds, failing after `timeoutMs`. */

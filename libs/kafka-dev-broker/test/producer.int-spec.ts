@@ -1,6 +1,9 @@
 import { CompressionTypes } from 'kafkajs';
 import { type BrokerFixture, consumeMessages, startBrokerFixture, uniqueTopic } from './kafka-test-kit';
 
+// jest's testTimeout only works globally, not per project; broker scenarios need more than 5 s.
+jest.setTimeout(30000);
+
 describe('DevBroker producer path', () => {
   let fixture: BrokerFixture;
 

@@ -411,7 +411,7 @@ export class GroupCoordinator {
     const committed = this.options.offsets.all(request.groupId);
     const requested =
       request.topics ??
-      [...committed.entries()].map(([name, partitions]) => ({ name, partitions: [...partitions.keys()] }));
+      [...committed.entries()].map(([name, partitions]) => ({ name, partitions: [...partitions.keys()].sort((a, b) => a - b) }));
     const topics = requested.map(({ name, partitions }) => ({
       name,
       partitions: partitions.map((partition) => {

@@ -69,11 +69,13 @@ const offsetKey = (groupId: string, topic: string, partition: number): string =>
  *   topics/<topic>/topic.json     partition count, written last so a half-created topic is discarded
  *   topics/<topic>/<p>.log|.index one segment and its offset index per partition
  *   group-offsets.jsonl           append-only journal of commits, compacted at every start
+ *   .lock                         pid of the broker using the directory
  */
 export class FileStorage implements BrokerStorage {
   private readonly topicsDir: string;
   private readonly metaPath: string;
   private readonly offsetsPath: string;
+  private readonly lockPath: string;
   private offsetsFd: number | null = null;
   private nextProducerId = 1;
 
@@ -84,11 +86,30 @@ export class FileStorage implements BrokerStorage {
     this.topicsDir = path.join(dataDir, 'topics');
     this.metaPath = path.join(dataDir, 'meta.json');
     this.offsetsPath = path.join(dataDir, 'group-offsets.jsonl');
+    this.lockPath = path.join(dataDir, '.lock');
     fs.mkdirSync(this.topicsDir, { recursive: true });
     if (fs.existsSync(this.metaPath)) {
       const meta = JSON.parse(fs.readFileSync(this.metaPath, 'utf8')) as { nextProducerId?: unknown };
       if (typeof meta.nextProducerId === 'number') this.nextProducerId = meta.nextProducerId;
     }
+    this.lock();
+  }
+
+  /** Two brokers appending to the same segments would corrupt them, so a live owner is refused. */
+  private lock(): void {
+    try {
+      fs.writeFileSync(this.lockPath, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const owner = Number(fs.readFileSync(this.lockPath, 'utf8'));
+    if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+      throw new Error(`data directory ${this.dataDir} is in use by another broker (pid ${owner})`);
+    }
+    if (owner === process.pid) throw new Error(`data directory ${this.dataDir} is already open in this process`);
+    this.log(`taking over ${this.dataDir} from a broker that did not stop cleanly (pid ${owner})`);
+    fs.writeFileSync(this.lockPath, String(process.pid));
   }
 
   loadTopics(): Map<string, SegmentStore[]> {
@@ -171,6 +192,17 @@ export class FileStorage implements BrokerStorage {
       fs.closeSync(this.offsetsFd);
       this.offsetsFd = null;
     }
+    fs.rmSync(this.lockPath, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

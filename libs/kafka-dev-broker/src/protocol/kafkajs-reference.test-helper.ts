@@ -17,7 +17,7 @@ interface KafkajsResponseModule {
   parse(decoded: unknown): Promise<unknown>;
 }
 
-function kafkajsModule<T>(path: string): T {
+function kafkajsModule<T extends object>(path: string): T {
   return jest.requireActual<T>(`kafkajs/src/protocol/${path}`);
 }
 

@@ -32,7 +32,7 @@ describe(parseRecordSet.name, () => {
 
   it('rejects a batch whose bytes no longer match its CRC-32C', async () => {
     const batch = await batchOf(1);
-    batch[batch.length - 1] ^= 0xff;
+    batch.writeUInt8(batch.readUInt8(batch.length - 1) ^ 0xff, batch.length - 1);
     const result = parseRecordSet(batch, 1_000_000);
     expect(result).toMatchObject({ ok: false, errorCode: ErrorCode.CorruptMessage, reason: expect.stringMatching(/CRC-32C/) });
   });
