@@ -1,6 +1,13 @@
-import { type DynamicModule, type MiddlewareConsumer, type NestModule, Module, RequestMethod } from '@nestjs/common';
+import {
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+  Logger,
+  Module,
+  RequestMethod,
+} from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { LoggerModule } from 'nestjs-pino';
+import { LoggerModule, Logger as PinoNestLogger } from 'nestjs-pino';
 import { SERVICE_CONFIG, type ServiceConfig } from '@fieldforce/platform';
 import { HealthController } from './health/health.controller';
 import { KafkaHealthIndicator } from './health/kafka.health';
@@ -13,6 +20,8 @@ import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from './observabilit
 import { GracefulShutdown } from './shutdown/graceful-shutdown';
 import { ShutdownRegistry } from './shutdown/shutdown-registry';
 import { TraceMiddleware } from './trace/trace.middleware';
+
+const NEST_LOGGER_BRIDGE = Symbol('NEST_LOGGER_BRIDGE');
 
 /**
  * Logs, traces, health, metrics and graceful shutdown for one service. Needs the service config
@@ -35,6 +44,15 @@ export class ObservabilityModule implements NestModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: OBSERVABILITY_OPTIONS, useValue: options },
+        // Installed while the app is being created, so Nest's own start-up lines already go through pino.
+        {
+          provide: NEST_LOGGER_BRIDGE,
+          inject: [PinoNestLogger],
+          useFactory: (logger: PinoNestLogger) => {
+            Logger.overrideLogger(logger);
+            return logger;
+          },
+        },
         ShutdownRegistry,
         GracefulShutdown,
         HttpMetrics,

@@ -71,6 +71,17 @@ describe(ObservabilityModule.name, () => {
       expect(logLines.join('\n')).not.toContain('hunter2');
     });
 
+    it('logs an unknown error with the error id the client got, and its stack', async () => {
+      logLines.length = 0;
+      const response = await app.inject({ method: 'GET', url: '/visits/broken/now', headers: { 'x-request-id': 'req-obs-2' } });
+
+      const { errorId } = response.json();
+      const errorLine = logs().find((line) => line.msg === 'unhandled error');
+      expect(errorLine).toMatchObject({ level: 'error', errorId, requestId: 'req-obs-2', context: 'ProblemDetailsFilter' });
+      expect(errorLine?.err).toMatchObject({ message: 'connect ECONNREFUSED 10.0.0.7:5432', stack: expect.stringContaining('at ') });
+      expect(response.body).not.toContain('ECONNREFUSED');
+    });
+
     it('starts a trace for a request without traceparent', async () => {
       const first = (await app.inject({ method: 'GET', url: '/visits/v-2' })).json();
       const second = (await app.inject({ method: 'GET', url: '/visits/v-3' })).json();

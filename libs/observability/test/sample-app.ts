@@ -14,6 +14,11 @@ import { type HealthOptions, ObservabilityModule, TraceContext } from '../src';
 class SampleVisitController {
   private readonly logger = new Logger(SampleVisitController.name);
 
+  @Get('broken/now')
+  broken(): never {
+    throw new Error('connect ECONNREFUSED 10.0.0.7:5432');
+  }
+
   @Get(':id')
   findOne(@Param('id') id: string): { id: string; traceId: string | undefined } {
     this.logger.log(`looking up visit ${id}`);

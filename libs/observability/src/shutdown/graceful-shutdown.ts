@@ -1,5 +1,6 @@
-import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, type OnModuleInit, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { type FastifyInstance } from 'fastify';
 import { InjectConfig, type ServiceConfig } from '@fieldforce/platform';
 import { ShutdownRegistry } from './shutdown-registry';
 
@@ -9,7 +10,7 @@ import { ShutdownRegistry } from './shutdown-registry';
  * all within SHUTDOWN_TIMEOUT_MS.
  */
 @Injectable()
-export class GracefulShutdown implements BeforeApplicationShutdown {
+export class GracefulShutdown implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(GracefulShutdown.name);
 
   constructor(
@@ -17,6 +18,16 @@ export class GracefulShutdown implements BeforeApplicationShutdown {
     private readonly adapterHost: HttpAdapterHost,
     @InjectConfig() private readonly config: ServiceConfig,
   ) {}
+
+  onModuleInit(): void {
+    // Fastify closes only connections idle at close time; a keep-alive connection whose request was
+    // in flight would hold the drain open until its idle timeout. "Connection: close" ends it after the answer.
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.addHook('onSend', (_request, reply, payload, done) => {
+      if (this.registry.isShuttingDown) void reply.header('connection', 'close');
+      done(null, payload);
+    });
+  }
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     const { drainDelayMs, timeoutMs } = this.config.shutdown;

@@ -2,7 +2,6 @@ import { type DynamicModule, type Type, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { ConfigModule } from '../config/config.module';
 import { type ServiceConfig } from '../config/service-config';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter';
@@ -19,17 +18,6 @@ export interface ServiceAppOptions {
 }
 
 export const OPENAPI_PATH = '/openapi.json';
-
-function useServiceLogger(app: NestFastifyApplication): void {
-  try {
-    // Present when the app imports ObservabilityModule; then every Nest log line goes through pino.
-    app.useLogger(app.get(PinoNestLogger, { strict: false }));
-  } catch {
-    // Without it Nest's console logger stays.
-  }
-  // Buffered start-up lines go out now (Nest itself flushes only on listen, which tests never call).
-  app.flushLogs();
-}
 
 /**
  * Creates the service's Nest app on Fastify with everything services share: config provider,
@@ -54,7 +42,8 @@ export async function createServiceApp(
     bufferLogs: true,
     abortOnError: false,
   });
-  useServiceLogger(app);
+  // Start-up lines were buffered until ObservabilityModule (if imported) installed its logger; Nest itself flushes only on listen.
+  app.flushLogs();
 
   app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
