@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type DynamicModule, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { type DynamicModule, Injectable, Module, type OnModuleInit, type ValueProvider } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { type EventOf } from '@fieldforce/contracts';
+import { ShutdownRegistry } from '@fieldforce/observability';
 import { DataSource } from 'typeorm';
 import { EventSubscriptions, MessagingModule, OutboxPublisher } from '../src';
 import {
@@ -15,16 +16,13 @@ import {
 // Broker round trips and consumer-group joins: well above jest's 5 s default on a busy machine.
 jest.setTimeout(60_000);
 
-/** Stands in for the service's TypeOrmModule: the DataSource, visible everywhere. */
-function dataSourceModule(dataSource: DataSource): DynamicModule {
+/** Stands in for the service's TypeOrmModule (the DataSource) and, optionally, its ObservabilityModule. */
+function infrastructureModule(dataSource: DataSource, shutdown?: ShutdownRegistry): DynamicModule {
   @Module({})
-  class TestDataSourceModule {}
-  return {
-    module: TestDataSourceModule,
-    global: true,
-    providers: [{ provide: DataSource, useValue: dataSource }],
-    exports: [DataSource],
-  };
+  class TestInfrastructureModule {}
+  const providers: ValueProvider[] = [{ provide: DataSource, useValue: dataSource }];
+  if (shutdown) providers.push({ provide: ShutdownRegistry, useValue: shutdown });
+  return { module: TestInfrastructureModule, global: true, providers, exports: providers.map((p) => p.provide) };
 }
 
 describe(MessagingModule.name, () => {
@@ -39,7 +37,23 @@ describe(MessagingModule.name, () => {
     await env.close();
   }, 30_000);
 
-  it('publishes through the outbox and delivers to subscribed handlers, and drains the outbox at shutdown', async () => {
+  const copied = async (id: string, name: string) => {
+    const rows = await env.dataSource.query<{ name: string }[]>(
+      `SELECT name FROM ${env.schema}.customer_copy WHERE id = $1`,
+      [id],
+    );
+    return rows[0]?.name === name;
+  };
+
+  const pending = async () => {
+    const [row] = await env.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM ${env.schema}.outbox WHERE sent_at IS NULL`,
+    );
+    return row?.n;
+  };
+
+  /** A customers-like app: a use case publishing through the outbox, a feature module consuming. */
+  async function createApp(shutdown?: ShutdownRegistry) {
     const { schema, dataSource } = env;
 
     @Injectable()
@@ -60,7 +74,7 @@ describe(MessagingModule.name, () => {
       constructor(private readonly subscriptions: EventSubscriptions) {}
 
       onModuleInit(): void {
-        this.subscriptions.subscribe('customer-copy', {
+        this.subscriptions.subscribe(`customer-copy-${randomUUID()}`, {
           [CREATED]: async (event, manager) => {
             await manager.query(`INSERT INTO ${schema}.customer_copy (id, name) VALUES ($1, $2)`, [
               event.subject,
@@ -76,7 +90,7 @@ describe(MessagingModule.name, () => {
 
     const moduleRef = await Test.createTestingModule({
       imports: [
-        dataSourceModule(dataSource),
+        infrastructureModule(dataSource, shutdown),
         MessagingModule.forServiceAsync({
           useFactory: () => ({
             service: 'customers',
@@ -91,24 +105,41 @@ describe(MessagingModule.name, () => {
     }).compile();
     // An application context runs the same lifecycle hooks as the HTTP app.
     const app = await moduleRef.init();
+    return { app, customers: app.get(CustomerService) };
+  }
+
+  it('publishes through the outbox and delivers to subscribed handlers, and drains the outbox at shutdown', async () => {
+    const { app, customers } = await createApp();
     let closed = false;
     try {
       const id = randomUUID();
-      await moduleRef.get(CustomerService).create(id, 'Corner Pharmacy Süd');
-      await eventually('the subscribed handler applied the event', async () => {
-        const rows = await dataSource.query<{ name: string }[]>(`SELECT name FROM ${schema}.customer_copy WHERE id = $1`, [id]);
-        return rows[0]?.name === 'Corner Pharmacy Süd';
-      });
+      await customers.create(id, 'Corner Pharmacy Süd');
+      await eventually('the subscribed handler applied the event', () => copied(id, 'Corner Pharmacy Süd'));
 
-      await moduleRef.get(CustomerService).create(randomUUID(), 'Last Order Before Shutdown');
+      await customers.create(randomUUID(), 'Last Order Before Shutdown');
       await app.close();
       closed = true;
-      const [pending] = await dataSource.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM ${schema}.outbox WHERE sent_at IS NULL`,
-      );
-      expect(pending?.n).toBe(0);
+      expect(await pending()).toBe(0);
     } finally {
       if (!closed) await app.close();
+    }
+  });
+
+  it('hands consumer and relay shutdown to the ShutdownRegistry phases when the service has one', async () => {
+    const shutdown = new ShutdownRegistry();
+    const { app, customers } = await createApp(shutdown);
+    try {
+      const id = randomUUID();
+      await customers.create(id, 'Kiosk am Markt');
+      await eventually('the subscribed handler applied the event', () => copied(id, 'Kiosk am Markt'));
+
+      await shutdown.runPhases(Date.now() + 20_000);
+      // The relay is stopped: a later change stays in the outbox for the next start.
+      await customers.create(randomUUID(), 'After Shutdown');
+      expect(await pending()).toBe(1);
+    } finally {
+      await app.close();
+      await env.dataSource.query(`DELETE FROM ${env.schema}.outbox`);
     }
   });
 });

@@ -1,5 +1,6 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { eventDefinitions } from '@fieldforce/contracts';
+import { ShutdownRegistry } from '@fieldforce/observability';
 import { type DataSource } from 'typeorm';
 import { EventConsumer } from '../inbox/event-consumer';
 import { KafkaClientFactory } from '../kafka-client.factory';
@@ -10,7 +11,11 @@ import { EventSubscriptions } from './event-subscriptions';
 import { MESSAGING_DATA_SOURCE, MESSAGING_LOGGER } from './messaging.tokens';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging.options';
 
-/** Starts the outbox relay and the consumers once the app has booted; stops consumers, then drains the outbox, at shutdown. */
+/**
+ * Starts the outbox relay and the consumers once the app has booted. At shutdown, stops the
+ * consumers, then drains the outbox: as phases of observability's ShutdownRegistry (after HTTP
+ * has drained) when the service has one, else in Nest's before-shutdown hook.
+ */
 @Injectable()
 export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumers: EventConsumer[] = [];
@@ -22,6 +27,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     private readonly kafka: KafkaClientFactory,
     private readonly relay: OutboxRelay,
     private readonly subscriptions: EventSubscriptions,
+    @Optional() private readonly shutdown?: ShutdownRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -42,11 +48,22 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     if (this.options.topics?.provision ?? true) await this.provisionTopics();
     await this.relay.start();
     await Promise.all(this.consumers.map((consumer) => consumer.start()));
+    this.shutdown?.register('stop-consumers', 'event consumers', () => this.stopConsumers());
+    this.shutdown?.register('flush-outbox', 'outbox relay', () => this.stopRelay());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    if (this.shutdown) return;
     // Consumers first: their handlers may still append to the outbox the relay then drains.
+    await this.stopConsumers();
+    await this.stopRelay();
+  }
+
+  private async stopConsumers(): Promise<void> {
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+  }
+
+  private async stopRelay(): Promise<void> {
     await this.relay.stop(this.options.shutdownTimeoutMs ?? 10_000);
   }
 
