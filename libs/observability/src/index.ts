@@ -6,7 +6,7 @@ export {
   setUpDefaultMetrics,
 } from './metrics/http-metrics';
 export { ObservabilityModule } from './observability.module';
-export { type HealthOptions, type ObservabilityOptions } from './observability-options';
+export { type HealthOptions, type ObservabilityOptions, type ReadinessCheck } from './observability-options';
 export {
   SHUTDOWN_PHASES,
   type ShutdownHook,

@@ -1,4 +1,11 @@
+import { type Type } from '@nestjs/common';
+import { type HealthIndicatorResult } from '@nestjs/terminus';
 import { type DestinationStream } from 'pino';
+
+/** A readiness check of a service's own (an injectable class); the result joins `/health/ready`. */
+export interface ReadinessCheck {
+  check(): Promise<HealthIndicatorResult>;
+}
 
 /** Which dependencies `/health/ready` checks; each service picks those it uses. */
 export interface HealthOptions {
@@ -8,6 +15,8 @@ export interface HealthOptions {
   redis?: boolean;
   /** The Kafka brokers of the service config, via a kafkajs admin client. */
   kafka?: boolean;
+  /** The service's own checks, provided by this module (they may inject the service config). */
+  checks?: Type<ReadinessCheck>[];
   /** Per-check time limit; a slower dependency counts as down. */
   timeoutMs?: number;
 }

@@ -60,6 +60,7 @@ export class ObservabilityModule implements NestModule {
         RedisHealthIndicator,
         KafkaHealthIndicator,
         TraceMiddleware,
+        ...(options.health?.checks ?? []),
       ],
       exports: [ShutdownRegistry],
     };

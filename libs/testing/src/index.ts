@@ -9,3 +9,4 @@ export {
 export { assertTestDatabaseName, testDatabaseFromUrl } from './test-database-guard';
 export { type TestKafka, type TestRedis, testKafka, testRedis, testRunId } from './test-environment';
 export { type CollectedRecord, KafkaTopicCollector } from './kafka-collector';
+export { type ServiceProcess, freePort, startServiceProcess } from './service-process';

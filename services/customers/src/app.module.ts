@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MessagingModule } from '@fieldforce/messaging';
+import { ObservabilityModule } from '@fieldforce/observability';
 import { PersistenceModule } from '@fieldforce/persistence';
 import { type CustomersConfig } from './config/customers.config';
 import { CustomersModule } from './modules/customers/customers.module';
@@ -11,6 +12,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        ObservabilityModule.forService({ service: 'customers', health: { postgres: true, kafka: true } }),
         PersistenceModule.forService({
           service: 'customers',
           useFactory: () => ({ url: config.database.url, poolSize: config.database.poolSize }),
@@ -18,7 +20,7 @@ export class AppModule {
         MessagingModule.forService({
           service: 'customers',
           schema: 'customers',
-          kafka: { brokers: config.kafka.brokers, clientId: config.kafka.clientId, topicPrefix: config.kafka.topicPrefix },
+          kafka: config.kafka,
           shutdownTimeoutMs: config.shutdown.timeoutMs,
         }),
         CustomersModule,

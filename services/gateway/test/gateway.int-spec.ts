@@ -118,6 +118,18 @@ describe('gateway routing', () => {
     expect(up.statusCode).toBe(200);
   });
 
+  it('stays ready while an upstream is down, reporting each upstream', async () => {
+    const response = await app.inject({ method: 'GET', url: '/health/ready' });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json().details.upstreams).toMatchObject({
+      status: 'up',
+      customers: 'up',
+      visits: 'down (unreachable)',
+      checkins: 'down (unreachable)',
+    });
+  });
+
   it('answers 404 problem+json for a path no service owns', async () => {
     const response = await app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
 

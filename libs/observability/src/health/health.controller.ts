@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { type HealthCheckResult, type HealthIndicatorFunction, HealthCheckService } from '@nestjs/terminus';
 import { type FastifyReply } from 'fastify';
@@ -21,12 +22,15 @@ export class HealthController {
     redis: RedisHealthIndicator,
     kafka: KafkaHealthIndicator,
     @Inject(OBSERVABILITY_OPTIONS) options: ObservabilityOptions,
+    moduleRef: ModuleRef,
   ) {
     const enabled = options.health ?? {};
+    const own = (enabled.checks ?? []).map((type) => moduleRef.get(type, { strict: false }));
     this.readinessChecks = [
       ...(enabled.postgres ? [() => postgres.check()] : []),
       ...(enabled.redis ? [() => redis.check()] : []),
       ...(enabled.kafka ? [() => kafka.check()] : []),
+      ...own.map((check) => () => check.check()),
     ];
   }
 

@@ -1,0 +1,11 @@
+import 'reflect-metadata';
+import { runService } from '@fieldforce/platform';
+import { AppModule } from './app.module';
+import { SyncEnv, toSyncConfig } from './config/sync.config';
+
+void runService({
+  env: SyncEnv,
+  toConfig: toSyncConfig,
+  appModule: (config) => AppModule.forConfig(config),
+  openApi: { title: 'fieldforce sync', version: '1' },
+});

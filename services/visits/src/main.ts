@@ -1,0 +1,11 @@
+import 'reflect-metadata';
+import { runService } from '@fieldforce/platform';
+import { AppModule } from './app.module';
+import { VisitsEnv, toVisitsConfig } from './config/visits.config';
+
+void runService({
+  env: VisitsEnv,
+  toConfig: toVisitsConfig,
+  appModule: (config) => AppModule.forConfig(config),
+  openApi: { title: 'fieldforce visits', version: '1' },
+});
