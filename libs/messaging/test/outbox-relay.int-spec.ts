@@ -201,7 +201,8 @@ describe(OutboxRelay.name, () => {
       await publishInTransaction(subject, 2);
       const other = await publishInTransaction(randomUUID(), 1);
       await eventually('the event of a free lane arrived', () => received.some((r) => r.value.includes(other.id)));
-      expect(await instance.flush(300)).toBe(false);
+      // Flushing sends what this replica can take; the held lane stays with its holder.
+      expect(await instance.flush(5_000)).toBe(false);
       expect(received.filter((r) => r.key === subject)).toEqual([]);
 
       const metrics = await register.getMetricsAsJSON();

@@ -110,19 +110,16 @@ export class OutboxRelay {
   }
 
   /**
-   * Sends what is pending until the outbox is empty or `timeoutMs` passes; true when it emptied.
-   * Rows still locked by another replica count as pending (that replica is sending them).
+   * Sends batches until none of the pending rows is left for this replica (rows of lanes other
+   * replicas hold are theirs to send) or `timeoutMs` passes; true when the outbox is then empty.
    */
   async flush(timeoutMs = 10_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     let failures = 0;
     while (Date.now() < deadline) {
       try {
-        const sent = await this.relayOnce();
-        failures = 0;
-        if (sent > 0) continue;
-        if ((await this.queryBacklog()).backlog === 0) return true;
-        await sleep(Math.min(50, deadline - Date.now()));
+        if ((await this.relayOnce()) > 0) continue;
+        return (await this.queryBacklog()).backlog === 0;
       } catch (error) {
         failures += 1;
         this.options.logger.warn({ err: error, attempt: failures }, 'Outbox flush attempt failed');
@@ -132,7 +129,7 @@ export class OutboxRelay {
     return false;
   }
 
-  /** Stops relaying after draining what is pending (within `timeoutMs`); rows left over are sent by the next start. */
+  /** Stops relaying after a flush (within `timeoutMs`); rows left over are sent by another replica or the next start. */
   async stop(timeoutMs = 10_000): Promise<void> {
     const producer = this.producer;
     if (!producer) return;
@@ -140,7 +137,10 @@ export class OutboxRelay {
     this.running = false;
     this.stopping.abort();
     const drained = await this.flush(timeoutMs);
-    if (!drained) this.options.logger.warn({ schema: this.options.schema }, 'Outbox relay stopped with rows still pending');
+    if (!drained) {
+      const message = 'Outbox relay stopped with rows pending; another replica or the next start sends them';
+      this.options.logger.info({ schema: this.options.schema }, message);
+    }
     await Promise.race([this.loop, sleep(Math.max(0, deadline - Date.now()))]);
     this.untrack?.();
     this.untrack = undefined;
@@ -232,6 +232,7 @@ export class OutboxRelay {
 
   // A dedicated connection outside the pool: LISTEN needs a session that stays open.
   private async listen(): Promise<void> {
+    if (!this.running) return;
     const driver = this.options.dataSource.driver;
     if (!(driver instanceof PostgresDriver)) throw new Error('The outbox relay needs a PostgreSQL DataSource');
     const pool = driver.master as Pool;
