@@ -3,6 +3,7 @@ import { uuidv7 } from '@fieldforce/contracts';
 import {
   KafkaTopicCollector,
   type ServiceProcess,
+  freePort,
   startServiceProcess,
   testDatabaseUrl,
   testKafka,
@@ -19,7 +20,15 @@ describe('walking skeleton through the gateway', () => {
     const kafkaEnv = { KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPIC_PREFIX: kafka.topicPrefix };
     events = await KafkaTopicCollector.start(kafka, `${kafka.topicPrefix}fieldforce.customers.customer.v1`);
     customers = await startServiceProcess('customers', { ...kafkaEnv, DATABASE_URL: testDatabaseUrl('customers') });
-    gateway = await startServiceProcess('gateway', { UPSTREAM_CUSTOMERS_URL: customers.url });
+    // Only customers runs here: the other upstreams point at a closed port, never at a developer's running platform.
+    const nowhere = `http://127.0.0.1:${await freePort()}`;
+    gateway = await startServiceProcess('gateway', {
+      UPSTREAM_CUSTOMERS_URL: customers.url,
+      UPSTREAM_PERMISSIONS_URL: nowhere,
+      UPSTREAM_VISITS_URL: nowhere,
+      UPSTREAM_CHECKINS_URL: nowhere,
+      UPSTREAM_SYNC_URL: nowhere,
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -48,6 +57,16 @@ describe('walking skeleton through the gateway', () => {
 
     const [record] = await events.waitFor((message) => message.key === id);
     expect(JSON.parse(record!.value)).toMatchObject({ type: 'fieldforce.customers.customer.created.v1', subject: id });
+  });
+
+  it('publishes the running services\' routes in the aggregated API docs', async () => {
+    const docs = (await (await fetch(`${gateway.url}/docs/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+      info: Record<string, unknown>;
+    };
+
+    expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/api/v1/customers', '/api/v1/customers/{id}']));
+    expect(docs.info['x-unavailable-services']).toEqual(['permissions', 'visits', 'checkins', 'sync']);
   });
 
   it('stops a service gracefully on SIGTERM, within its shutdown budget', async () => {

@@ -130,6 +130,18 @@ describe('gateway routing', () => {
     });
   });
 
+  it('serves the API docs page and its Swagger UI assets', async () => {
+    const page = await app.inject({ method: 'GET', url: '/docs' });
+    const asset = await app.inject({ method: 'GET', url: '/docs/assets/swagger-ui-bundle.js' });
+    const outside = await app.inject({ method: 'GET', url: '/docs/assets/..%2Fpackage.json' });
+
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('/docs/openapi.json');
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['content-type']).toMatch(/javascript/);
+    expect(outside.statusCode).toBe(404);
+  });
+
   it('answers 404 problem+json for a path no service owns', async () => {
     const response = await app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
 
