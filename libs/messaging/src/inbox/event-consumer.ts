@@ -127,10 +127,11 @@ export class EventConsumer {
     if (!consumer || !producer) return;
     this.stopping.abort();
     clearInterval(this.pruneTimer);
-    this.consumer = undefined;
-    this.producer = undefined;
+    // The producer outlives the consumer: the record in progress may still need the dead-letter topic.
     await consumer.disconnect();
     await producer.disconnect();
+    this.consumer = undefined;
+    this.producer = undefined;
   }
 
   /** Deletes inbox rows of this group older than the retention; resolves to how many were deleted. */
