@@ -37,10 +37,12 @@ export interface AccessTokenClaims {
   rank: number;
   deviceId: string;
   /**
-   * Authentication methods: `['pwd']` marks a user who must still enrol in TOTP (restricted token),
-   * `['pwd', 'otp']` a login with a second factor; absent when no second factor applies.
+   * Authentication methods of the login (RFC 8176): `['pwd']` or `['pwd', 'otp']`. A token without
+   * `otp` of a user whose roles require TOTP is restricted to TOTP enrolment and `/api/v1/me`.
    */
   amr?: string[];
+  /** The login session (refresh-token family) the token belongs to; revoked as a whole. */
+  sid?: string;
   iat: number;
   exp: number;
   jti: string;
@@ -60,6 +62,7 @@ export const AccessTokenClaimsSchema = Type.Object({
   rank: Type.Integer(),
   deviceId: Type.String({ minLength: 1 }),
   amr: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  sid: Type.Optional(Type.String({ minLength: 1 })),
   iat: Type.Integer(),
   exp: Type.Integer(),
   jti: Type.String({ minLength: 1 }),
