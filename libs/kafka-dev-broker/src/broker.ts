@@ -117,8 +117,8 @@ class ClientConnection {
         if (!flushed) await new Promise<void>((resolve) => this.socket.once('drain', resolve).once('close', resolve));
       }
     } catch (error) {
-      const reason = error instanceof MalformedFrameError ? error.message : `internal error: ${String(error instanceof Error ? (error.stack ?? error.message) : error)}`;
-      this.close(reason);
+      if (error instanceof MalformedFrameError) this.close(error.message);
+      else this.close(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     } finally {
       this.processing = false;
     }
@@ -195,7 +195,8 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
   }
   const address = server.address() as net.AddressInfo;
   boundPort = address.port;
-  log(`listening on ${host}:${boundPort}, advertised as ${advertisedHost}:${boundPort}${options.dataDir === undefined ? ' (in memory)' : `, data in ${options.dataDir}`}`);
+  const storageNote = options.dataDir === undefined ? 'in memory' : `data in ${options.dataDir}`;
+  log(`listening on ${host}:${boundPort}, advertised as ${advertisedHost}:${boundPort} (${storageNote})`);
 
   let stopped: Promise<void> | null = null;
   return {

@@ -5,8 +5,18 @@ import { type BrokerStorage } from './log/storage';
 import { topicNameProblem, type TopicRegistry } from './log/topic-registry';
 import { ApiKey, isSupported, SUPPORTED_VERSIONS } from './protocol/api-keys';
 import { apiVersionsRequest, apiVersionsResponseV0, apiVersionsResponseV1 } from './protocol/api/api-versions';
-import { createTopicsRequestV3, createTopicsResponseV3, type CreateTopicsRequest, type CreateTopicsResponse } from './protocol/api/create-topics';
-import { deleteTopicsRequestV1, deleteTopicsResponseV1, type DeleteTopicsRequest, type DeleteTopicsResponse } from './protocol/api/delete-topics';
+import {
+  createTopicsRequestV3,
+  createTopicsResponseV3,
+  type CreateTopicsRequest,
+  type CreateTopicsResponse,
+} from './protocol/api/create-topics';
+import {
+  deleteTopicsRequestV1,
+  deleteTopicsResponseV1,
+  type DeleteTopicsRequest,
+  type DeleteTopicsResponse,
+} from './protocol/api/delete-topics';
 import { describeGroupsRequestV2, describeGroupsResponseV2 } from './protocol/api/describe-groups';
 import {
   fetchRequestV11,
@@ -15,18 +25,44 @@ import {
   type FetchRequest,
   type FetchResponse,
 } from './protocol/api/fetch';
-import { findCoordinatorRequestV2, findCoordinatorResponseV2, type FindCoordinatorRequest, type FindCoordinatorResponse } from './protocol/api/find-coordinator';
+import {
+  findCoordinatorRequestV2,
+  findCoordinatorResponseV2,
+  type FindCoordinatorRequest,
+  type FindCoordinatorResponse,
+} from './protocol/api/find-coordinator';
 import { heartbeatRequestV3, heartbeatResponseV3 } from './protocol/api/heartbeat';
-import { initProducerIdRequestV1, initProducerIdResponseV1, type InitProducerIdRequest, type InitProducerIdResponse } from './protocol/api/init-producer-id';
+import {
+  initProducerIdRequestV1,
+  initProducerIdResponseV1,
+  type InitProducerIdRequest,
+  type InitProducerIdResponse,
+} from './protocol/api/init-producer-id';
 import { joinGroupRequestV5, joinGroupResponseV5 } from './protocol/api/join-group';
 import { leaveGroupRequestV3, leaveGroupResponseV3 } from './protocol/api/leave-group';
 import { listGroupsRequestV2, listGroupsResponseV2 } from './protocol/api/list-groups';
-import { listOffsetsRequestV3, listOffsetsResponseV3, type ListOffsetsRequest, type ListOffsetsResponse } from './protocol/api/list-offsets';
-import { metadataRequestV6, metadataResponseV6, type MetadataRequest, type MetadataResponse } from './protocol/api/metadata';
+import {
+  listOffsetsRequestV3,
+  listOffsetsResponseV3,
+  type ListOffsetsRequest,
+  type ListOffsetsResponse,
+} from './protocol/api/list-offsets';
+import {
+  metadataRequestV6,
+  metadataResponseV6,
+  type MetadataRequest,
+  type MetadataResponse,
+} from './protocol/api/metadata';
 import { offsetCommitRequestV5, offsetCommitResponseV5 } from './protocol/api/offset-commit';
 import { offsetFetchRequestV4, offsetFetchResponseV4 } from './protocol/api/offset-fetch';
+import {
+  produceRequestV7,
+  produceResponseV7,
+  type ProducePartitionResponse,
+  type ProduceRequest,
+  type ProduceResponse,
+} from './protocol/api/produce';
 import { syncGroupRequestV3, syncGroupResponseV3 } from './protocol/api/sync-group';
-import { produceRequestV7, produceResponseV7, type ProducePartitionResponse, type ProduceRequest, type ProduceResponse } from './protocol/api/produce';
 import { ErrorCode } from './protocol/error-codes';
 import { requestHeaderV1, type RequestHeader } from './protocol/header';
 import { parseRecordSet } from './protocol/record-batch';
@@ -67,6 +103,25 @@ function encode<T>(codec: Codec<T>, value: T): Buffer[] {
   return writer.toChunks();
 }
 
+interface RequestContext {
+  apiVersion: number;
+  client: ClientIdentity;
+}
+
+type Route = (reader: Reader, name: string, context: RequestContext) => Promise<Buffer[] | null>;
+
+/** A route that decodes with `request`, runs `answer` and encodes its result with `response`. */
+function route<Req, Res>(
+  request: Codec<Req>,
+  response: Codec<Res>,
+  answer: (request: Req, context: RequestContext) => Res | null | Promise<Res | null>,
+): Route {
+  return async (reader, name, context) => {
+    const result = await answer(decode(request, reader, name), context);
+    return result === null ? null : encode(response, result);
+  };
+}
+
 /** Decodes a request frame, runs it against the broker state, and encodes the response body. */
 export class RequestHandler {
   private stopping = false;
@@ -90,72 +145,70 @@ export class RequestHandler {
     const { apiKey, apiVersion } = header;
     if (apiKey === (ApiKey.ApiVersions as number) && apiVersion > 2) {
       // Kafka answers a too-new ApiVersions in the v0 format so the client can retry with an older one.
-      return { header, response: encode(apiVersionsResponseV0, { errorCode: ErrorCode.UnsupportedVersion, apiVersions: this.apiVersions() }) };
+      const response = encode(apiVersionsResponseV0, { errorCode: ErrorCode.UnsupportedVersion, apiVersions: this.apiVersions() });
+      return { header, response };
     }
     if (!isSupported(apiKey, apiVersion)) {
       throw new MalformedFrameError(`unsupported request: api key ${apiKey} version ${apiVersion}`);
     }
-    const name = ApiKey[apiKey];
-    switch (apiKey) {
-      case ApiKey.ApiVersions: {
-        decode(apiVersionsRequest, reader, name);
-        const apiVersions = this.apiVersions();
-        const response =
-          apiVersion === 0
-            ? encode(apiVersionsResponseV0, { errorCode: ErrorCode.None, apiVersions })
-            : encode(apiVersionsResponseV1, { errorCode: ErrorCode.None, apiVersions, throttleTimeMs: 0 });
-        return { header, response };
-      }
-      case ApiKey.Metadata:
-        return { header, response: encode(metadataResponseV6, this.metadata(decode(metadataRequestV6, reader, name))) };
-      case ApiKey.Produce: {
-        const request = decode(produceRequestV7, reader, name);
-        const response = this.produce(request);
-        return { header, response: request.acks === 0 ? null : encode(produceResponseV7, response) };
-      }
-      case ApiKey.Fetch:
-        return { header, response: encode(fetchResponseV11, await this.fetch(decode(fetchRequestV11, reader, name))) };
-      case ApiKey.ListOffsets:
-        return { header, response: encode(listOffsetsResponseV3, this.listOffsets(decode(listOffsetsRequestV3, reader, name))) };
-      case ApiKey.FindCoordinator:
-        return { header, response: encode(findCoordinatorResponseV2, this.findCoordinator(decode(findCoordinatorRequestV2, reader, name))) };
-      case ApiKey.JoinGroup: {
-        const request = decode(joinGroupRequestV5, reader, name);
-        return { header, response: encode(joinGroupResponseV5, await this.state.groups.joinGroup(request, client)) };
-      }
-      case ApiKey.SyncGroup: {
-        const request = decode(syncGroupRequestV3, reader, name);
-        return { header, response: encode(syncGroupResponseV3, await this.state.groups.syncGroup(request)) };
-      }
-      case ApiKey.Heartbeat: {
-        const errorCode = this.state.groups.heartbeat(decode(heartbeatRequestV3, reader, name));
-        return { header, response: encode(heartbeatResponseV3, { throttleTimeMs: 0, errorCode }) };
-      }
-      case ApiKey.LeaveGroup:
-        return { header, response: encode(leaveGroupResponseV3, this.state.groups.leaveGroup(decode(leaveGroupRequestV3, reader, name))) };
-      case ApiKey.OffsetCommit:
-        return { header, response: encode(offsetCommitResponseV5, this.state.groups.commitOffsets(decode(offsetCommitRequestV5, reader, name))) };
-      case ApiKey.OffsetFetch:
-        return { header, response: encode(offsetFetchResponseV4, this.state.groups.fetchOffsets(decode(offsetFetchRequestV4, reader, name))) };
-      case ApiKey.DescribeGroups: {
-        const { groupIds } = decode(describeGroupsRequestV2, reader, name);
-        const groups = groupIds.map((groupId) => this.state.groups.describeGroup(groupId));
-        return { header, response: encode(describeGroupsResponseV2, { throttleTimeMs: 0, groups }) };
-      }
-      case ApiKey.ListGroups:
-        decode(listGroupsRequestV2, reader, name);
-        return {
-          header,
-          response: encode(listGroupsResponseV2, { throttleTimeMs: 0, errorCode: ErrorCode.None, groups: this.state.groups.listGroups() }),
-        };
-      case ApiKey.CreateTopics:
-        return { header, response: encode(createTopicsResponseV3, this.createTopics(decode(createTopicsRequestV3, reader, name))) };
-      case ApiKey.DeleteTopics:
-        return { header, response: encode(deleteTopicsResponseV1, this.deleteTopics(decode(deleteTopicsRequestV1, reader, name))) };
-      case ApiKey.InitProducerId:
-        return { header, response: encode(initProducerIdResponseV1, this.initProducerId(decode(initProducerIdRequestV1, reader, name))) };
-    }
+    const response = await this.routes[apiKey](reader, ApiKey[apiKey], { apiVersion, client });
+    return { header, response };
   }
+
+  /**
+   * One entry per served API: decode the request, answer it, encode the response (null: no response).
+   * A Record over ApiKey makes a newly advertised API without a route a compile error.
+   */
+  private readonly routes: Record<ApiKey, Route> = {
+    [ApiKey.ApiVersions]: (reader, name, { apiVersion }) => {
+      decode(apiVersionsRequest, reader, name);
+      const apiVersions = this.apiVersions();
+      return Promise.resolve(
+        apiVersion === 0
+          ? encode(apiVersionsResponseV0, { errorCode: ErrorCode.None, apiVersions })
+          : encode(apiVersionsResponseV1, { errorCode: ErrorCode.None, apiVersions, throttleTimeMs: 0 }),
+      );
+    },
+    [ApiKey.Metadata]: route(metadataRequestV6, metadataResponseV6, (request) => this.metadata(request)),
+    [ApiKey.Produce]: route(produceRequestV7, produceResponseV7, (request) => {
+      const response = this.produce(request);
+      return request.acks === 0 ? null : response;
+    }),
+    [ApiKey.Fetch]: route(fetchRequestV11, fetchResponseV11, (request) => this.fetch(request)),
+    [ApiKey.ListOffsets]: route(listOffsetsRequestV3, listOffsetsResponseV3, (request) => this.listOffsets(request)),
+    [ApiKey.FindCoordinator]: route(findCoordinatorRequestV2, findCoordinatorResponseV2, (request) =>
+      this.findCoordinator(request),
+    ),
+    [ApiKey.JoinGroup]: route(joinGroupRequestV5, joinGroupResponseV5, (request, { client }) =>
+      this.state.groups.joinGroup(request, client),
+    ),
+    [ApiKey.SyncGroup]: route(syncGroupRequestV3, syncGroupResponseV3, (request) => this.state.groups.syncGroup(request)),
+    [ApiKey.Heartbeat]: route(heartbeatRequestV3, heartbeatResponseV3, (request) => ({
+      throttleTimeMs: 0,
+      errorCode: this.state.groups.heartbeat(request),
+    })),
+    [ApiKey.LeaveGroup]: route(leaveGroupRequestV3, leaveGroupResponseV3, (request) => this.state.groups.leaveGroup(request)),
+    [ApiKey.OffsetCommit]: route(offsetCommitRequestV5, offsetCommitResponseV5, (request) =>
+      this.state.groups.commitOffsets(request),
+    ),
+    [ApiKey.OffsetFetch]: route(offsetFetchRequestV4, offsetFetchResponseV4, (request) =>
+      this.state.groups.fetchOffsets(request),
+    ),
+    [ApiKey.DescribeGroups]: route(describeGroupsRequestV2, describeGroupsResponseV2, ({ groupIds }) => ({
+      throttleTimeMs: 0,
+      groups: groupIds.map((groupId) => this.state.groups.describeGroup(groupId)),
+    })),
+    [ApiKey.ListGroups]: route(listGroupsRequestV2, listGroupsResponseV2, () => ({
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.None,
+      groups: this.state.groups.listGroups(),
+    })),
+    [ApiKey.CreateTopics]: route(createTopicsRequestV3, createTopicsResponseV3, (request) => this.createTopics(request)),
+    [ApiKey.DeleteTopics]: route(deleteTopicsRequestV1, deleteTopicsResponseV1, (request) => this.deleteTopics(request)),
+    [ApiKey.InitProducerId]: route(initProducerIdRequestV1, initProducerIdResponseV1, (request) =>
+      this.initProducerId(request),
+    ),
+  };
 
   private apiVersions(): { apiKey: number; minVersion: number; maxVersion: number }[] {
     return [...SUPPORTED_VERSIONS].map(([apiKey, { min, max }]) => ({ apiKey, minVersion: min, maxVersion: max }));
@@ -306,11 +359,12 @@ export class RequestHandler {
       name: topic.name,
       partitions: topic.partitions.map(({ partition, timestamp }) => {
         const log = this.state.topics.partition(topic.name, partition);
-        if (log === undefined) return { partition, errorCode: ErrorCode.UnknownTopicOrPartition, timestamp: -1, offset: -1 };
-        if (timestamp === LATEST_TIMESTAMP) return { partition, errorCode: ErrorCode.None, timestamp: -1, offset: log.logEndOffset };
-        if (timestamp === EARLIEST_TIMESTAMP) return { partition, errorCode: ErrorCode.None, timestamp: -1, offset: log.logStartOffset };
+        const answer = (offset: number, at = -1, errorCode = ErrorCode.None) => ({ partition, errorCode, timestamp: at, offset });
+        if (log === undefined) return answer(-1, -1, ErrorCode.UnknownTopicOrPartition);
+        if (timestamp === LATEST_TIMESTAMP) return answer(log.logEndOffset);
+        if (timestamp === EARLIEST_TIMESTAMP) return answer(log.logStartOffset);
         const found = log.offsetForTimestamp(timestamp);
-        return { partition, errorCode: ErrorCode.None, timestamp: found?.timestamp ?? -1, offset: found?.offset ?? -1 };
+        return found === null ? answer(-1) : answer(found.offset, found.timestamp);
       }),
     }));
     return { throttleTimeMs: 0, topics };
@@ -319,7 +373,8 @@ export class RequestHandler {
   private findCoordinator(request: FindCoordinatorRequest): FindCoordinatorResponse {
     const { host, port } = this.options.advertised();
     if (request.keyType !== 0 && request.keyType !== 1) {
-      return { throttleTimeMs: 0, errorCode: ErrorCode.InvalidRequest, errorMessage: `unknown key type ${request.keyType}`, nodeId: -1, host: '', port: -1 };
+      const errorMessage = `unknown key type ${request.keyType}`;
+      return { throttleTimeMs: 0, errorCode: ErrorCode.InvalidRequest, errorMessage, nodeId: -1, host: '', port: -1 };
     }
     return { throttleTimeMs: 0, errorCode: ErrorCode.None, errorMessage: null, nodeId: this.options.nodeId, host, port };
   }
@@ -328,7 +383,11 @@ export class RequestHandler {
     const seen = new Map<string, number>();
     for (const topic of request.topics) seen.set(topic.name, (seen.get(topic.name) ?? 0) + 1);
     const topics = request.topics.map((topic) => {
-      const fail = (errorCode: ErrorCode, errorMessage: string): CreateTopicsResponse['topics'][number] => ({ name: topic.name, errorCode, errorMessage });
+      const fail = (errorCode: ErrorCode, errorMessage: string): CreateTopicsResponse['topics'][number] => ({
+        name: topic.name,
+        errorCode,
+        errorMessage,
+      });
       if ((seen.get(topic.name) ?? 0) > 1) return fail(ErrorCode.InvalidRequest, `Topic ${topic.name} is listed more than once`);
       const problem = topicNameProblem(topic.name);
       if (problem !== null) return fail(ErrorCode.InvalidTopic, problem);
@@ -368,6 +427,7 @@ export class RequestHandler {
       this.options.log(`transactions are not supported by the dev broker (transactional id ${request.transactionalId})`);
       return { throttleTimeMs: 0, errorCode: ErrorCode.UnsupportedVersion, producerId: -1, producerEpoch: -1 };
     }
-    return { throttleTimeMs: 0, errorCode: ErrorCode.None, producerId: this.state.storage.allocateProducerId(), producerEpoch: 0 };
+    const producerId = this.state.storage.allocateProducerId();
+    return { throttleTimeMs: 0, errorCode: ErrorCode.None, producerId, producerEpoch: 0 };
   }
 }

@@ -32,6 +32,11 @@ function joinError(errorCode: ErrorCode, memberId = ''): JoinGroupResponse {
   return { throttleTimeMs: 0, errorCode, generationId: -1, protocolName: '', leader: '', memberId, members: [] };
 }
 
+/** Clients that predate rebalance timeouts send -1; Kafka then uses the session timeout. */
+function rebalanceTimeoutOf(request: JoinGroupRequest): number {
+  return request.rebalanceTimeoutMs > 0 ? request.rebalanceTimeoutMs : request.sessionTimeoutMs;
+}
+
 function syncResult(errorCode: ErrorCode, assignment: Buffer = Buffer.alloc(0)): SyncGroupResponse {
   return { throttleTimeMs: 0, errorCode, assignment };
 }
@@ -88,7 +93,7 @@ export class GroupCoordinator {
         client.clientId,
         client.clientHost,
         request.sessionTimeoutMs,
-        request.rebalanceTimeoutMs,
+        rebalanceTimeoutOf(request),
         request.protocols,
       );
       group.members.set(member.memberId, member);
@@ -123,7 +128,7 @@ export class GroupCoordinator {
   private updateMember(member: GroupMember, request: JoinGroupRequest): void {
     member.protocols = request.protocols;
     member.sessionTimeoutMs = request.sessionTimeoutMs;
-    member.rebalanceTimeoutMs = request.rebalanceTimeoutMs;
+    member.rebalanceTimeoutMs = rebalanceTimeoutOf(request);
   }
 
   /** Parks a JoinGroup until the join phase completes, starting a rebalance if none is running. */

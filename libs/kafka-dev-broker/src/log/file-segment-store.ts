@@ -137,7 +137,8 @@ export class FileSegmentStore implements SegmentStore {
       position += size;
     }
     if (position < logSize) {
-      this.log(`${this.basePath}.log: dropped a torn tail of ${logSize - position} bytes after offset ${entries.length === 0 ? -1 : entries[entries.length - 1]!.lastOffset}`);
+      const lastOffset = entries.length === 0 ? -1 : entries[entries.length - 1]!.lastOffset;
+      this.log(`${this.basePath}.log: dropped a torn tail of ${logSize - position} bytes after offset ${lastOffset}`);
       fs.ftruncateSync(this.logFd, position);
     }
     fs.ftruncateSync(this.indexFd, indexedEntries * INDEX_ENTRY_BYTES);
