@@ -2,6 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationB
 import { eventDefinitions } from '@fieldforce/contracts';
 import { ShutdownRegistry } from '@fieldforce/observability';
 import { type DataSource } from 'typeorm';
+import { backoffDelay, sleep } from '../backoff';
 import { EventConsumer } from '../inbox/event-consumer';
 import { KafkaClientFactory } from '../kafka-client.factory';
 import { type MessagingLogger } from '../logger';
@@ -11,14 +12,21 @@ import { EventSubscriptions } from './event-subscriptions';
 import { MESSAGING_DATA_SOURCE, MESSAGING_LOGGER } from './messaging.tokens';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging.options';
 
+// Retry pace while Kafka is unreachable at start.
+const START_RETRY = { initialMs: 500, maxMs: 15_000 };
+
 /**
- * Starts the outbox relay and the consumers once the app has booted. At shutdown, stops the
+ * Starts the outbox relay and the consumers once the app has booted. When Kafka does not answer,
+ * the service still starts (writes commit to the outbox, readiness reports Kafka down) and the
+ * rest of the start is retried in the background until it succeeds. At shutdown, stops the
  * consumers, then drains the outbox: as phases of observability's ShutdownRegistry (after HTTP
  * has drained) when the service has one, else in Nest's before-shutdown hook.
  */
 @Injectable()
 export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumers: EventConsumer[] = [];
+  private readonly stopping = new AbortController();
+  private backgroundStart?: Promise<void>;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
@@ -45,11 +53,39 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
           logger: this.logger,
         }),
     );
-    if (this.options.topics?.provision ?? true) await this.provisionTopics();
-    await this.relay.start();
-    await Promise.all(this.consumers.map((consumer) => consumer.start()));
     this.shutdown?.register('stop-consumers', 'event consumers', () => this.stopConsumers());
     this.shutdown?.register('flush-outbox', 'outbox relay', () => this.stopRelay());
+
+    const steps = [
+      ...(this.options.topics?.provision ?? true ? [() => this.provisionTopics()] : []),
+      () => this.relay.start(),
+      ...this.consumers.map((consumer) => () => consumer.start()),
+    ];
+    for (const [index, step] of steps.entries()) {
+      try {
+        await step();
+      } catch (error) {
+        this.logger.warn({ err: error }, 'Kafka is not reachable: serving without it, messaging starts when it answers');
+        this.backgroundStart = this.retryUntilStarted(steps.slice(index));
+        return;
+      }
+    }
+  }
+
+  private async retryUntilStarted(steps: (() => Promise<void>)[]): Promise<void> {
+    for (const step of steps) {
+      for (let attempt = 1; !this.stopping.signal.aborted; attempt += 1) {
+        await sleep(backoffDelay(attempt, START_RETRY), this.stopping.signal);
+        if (this.stopping.signal.aborted) return;
+        try {
+          await step();
+          break;
+        } catch (error) {
+          this.logger.warn({ err: error, attempt }, 'Kafka still not reachable; retrying');
+        }
+      }
+    }
+    if (!this.stopping.signal.aborted) this.logger.info({ service: this.options.service }, 'Messaging started');
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -60,6 +96,9 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async stopConsumers(): Promise<void> {
+    // A start still retrying must not connect anything after shutdown began.
+    this.stopping.abort();
+    await this.backgroundStart;
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
   }
 
