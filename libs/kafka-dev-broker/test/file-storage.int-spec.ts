@@ -40,7 +40,7 @@ describe(FileSegmentStore.name, () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   async function writeThreeBatches(): Promise<void> {
-    const log = new PartitionLog('t', 0, new FileSegmentStore(base));
+    const log = new PartitionLog(0, new FileSegmentStore(base));
     log.append(await batch(['a', 'b']));
     log.append(await batch(['c']));
     log.append(await batch(['d', 'e', 'f']));
@@ -49,7 +49,7 @@ describe(FileSegmentStore.name, () => {
 
   it('reopens with every batch at its offset and appends after them', async () => {
     await writeThreeBatches();
-    const reopened = new PartitionLog('t', 0, new FileSegmentStore(base));
+    const reopened = new PartitionLog(0, new FileSegmentStore(base));
     expect(reopened.logEndOffset).toBe(6);
     expect(readOffsets(reopened)).toEqual([0, 2, 3]);
     expect(reopened.append(await batch(['g']))).toEqual({ errorCode: ErrorCode.None, baseOffset: 6 });
@@ -59,7 +59,7 @@ describe(FileSegmentStore.name, () => {
   it('rebuilds index entries that never reached the disk from the segment itself', async () => {
     await writeThreeBatches();
     fs.truncateSync(`${base}.index`, INDEX_ENTRY_BYTES);
-    const reopened = new PartitionLog('t', 0, new FileSegmentStore(base));
+    const reopened = new PartitionLog(0, new FileSegmentStore(base));
     expect(readOffsets(reopened)).toEqual([0, 2, 3]);
     reopened.close();
     expect(fs.statSync(`${base}.index`).size).toBe(3 * INDEX_ENTRY_BYTES);
@@ -70,7 +70,7 @@ describe(FileSegmentStore.name, () => {
     const index = fs.readFileSync(`${base}.index`);
     index.writeUInt8(index.readUInt8(INDEX_ENTRY_BYTES + 3) ^ 0x40, INDEX_ENTRY_BYTES + 3);
     fs.writeFileSync(`${base}.index`, index);
-    const reopened = new PartitionLog('t', 0, new FileSegmentStore(base));
+    const reopened = new PartitionLog(0, new FileSegmentStore(base));
     expect(readOffsets(reopened)).toEqual([0, 2, 3]);
     reopened.close();
   });
@@ -80,7 +80,7 @@ describe(FileSegmentStore.name, () => {
     const size = fs.statSync(`${base}.log`).size;
     fs.truncateSync(`${base}.log`, size - 5);
     const lines: string[] = [];
-    const reopened = new PartitionLog('t', 0, new FileSegmentStore(base, (line) => lines.push(line)));
+    const reopened = new PartitionLog(0, new FileSegmentStore(base, (line) => lines.push(line)));
     expect(readOffsets(reopened)).toEqual([0, 2]);
     expect(reopened.logEndOffset).toBe(3);
     expect(lines).toEqual([expect.stringMatching(/dropped a torn tail of \d+ bytes after offset 2/)]);
@@ -90,12 +90,12 @@ describe(FileSegmentStore.name, () => {
 
   it('still recognises a retried idempotent batch after a restart', async () => {
     const producer = { producerId: 77, producerEpoch: 0 };
-    const log = new PartitionLog('t', 0, new FileSegmentStore(base));
+    const log = new PartitionLog(0, new FileSegmentStore(base));
     log.append(await batch(['a'], { ...producer, firstSequence: 0 }));
     log.append(await batch(['b', 'c'], { ...producer, firstSequence: 1 }));
     log.close();
 
-    const reopened = new PartitionLog('t', 0, new FileSegmentStore(base));
+    const reopened = new PartitionLog(0, new FileSegmentStore(base));
     expect(reopened.append(await batch(['b', 'c'], { ...producer, firstSequence: 1 }))).toEqual({ errorCode: ErrorCode.None, baseOffset: 1 });
     expect(reopened.append(await batch(['z'], { ...producer, firstSequence: 7 }))).toMatchObject({ errorCode: ErrorCode.OutOfOrderSequenceNumber });
     expect(reopened.append(await batch(['d'], { ...producer, firstSequence: 3 }))).toEqual({ errorCode: ErrorCode.None, baseOffset: 3 });

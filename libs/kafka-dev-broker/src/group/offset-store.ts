@@ -34,10 +34,6 @@ export class OffsetStore {
     this.put(groupId, topic, partition, committed);
   }
 
-  get(groupId: string, topic: string, partition: number): CommittedOffset | undefined {
-    return this.groups.get(groupId)?.get(topic)?.get(partition);
-  }
-
   /** Every committed offset of a group, by topic. */
   all(groupId: string): ReadonlyMap<string, ReadonlyMap<number, CommittedOffset>> {
     return this.groups.get(groupId) ?? new Map();

@@ -21,7 +21,7 @@ describe(PartitionLog.name, () => {
   let log: PartitionLog;
 
   beforeEach(() => {
-    log = new PartitionLog('t', 0, new MemorySegmentStore());
+    log = new PartitionLog(0, new MemorySegmentStore());
   });
 
   it('assigns consecutive offsets across batches and moves the log end', async () => {

@@ -19,7 +19,6 @@ export class PartitionLog {
   private readonly appendListeners = new Set<() => void>();
 
   constructor(
-    readonly topic: string,
     readonly partition: number,
     private readonly store: SegmentStore,
   ) {

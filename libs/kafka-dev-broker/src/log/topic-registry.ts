@@ -20,7 +20,7 @@ export class TopicRegistry {
     for (const [name, stores] of storage.loadTopics()) {
       this.topics.set(
         name,
-        stores.map((store, partition) => new PartitionLog(name, partition, store)),
+        stores.map((store, partition) => new PartitionLog(partition, store)),
       );
     }
   }
@@ -43,7 +43,7 @@ export class TopicRegistry {
 
   create(name: string, partitions: number): readonly PartitionLog[] {
     const stores = this.storage.createTopic(name, partitions);
-    const logs = stores.map((store, partition) => new PartitionLog(name, partition, store));
+    const logs = stores.map((store, partition) => new PartitionLog(partition, store));
     this.topics.set(name, logs);
     return logs;
   }

@@ -4,7 +4,7 @@ import { ErrorCode } from './error-codes';
 /** Bytes before the records of a magic-2 batch (the v2 RecordBatch header). */
 export const BATCH_HEADER_BYTES = 61;
 /** baseOffset + batchLength: the part of the header not counted by batchLength. */
-export const BATCH_LOG_OVERHEAD = 12;
+const BATCH_LOG_OVERHEAD = 12;
 
 const MAGIC_OFFSET = 16;
 const CRC_OFFSET = 17;

@@ -9,10 +9,6 @@ export class Reader {
 
   constructor(private readonly buffer: Buffer) {}
 
-  get offset(): number {
-    return this.position;
-  }
-
   get remaining(): number {
     return this.buffer.length - this.position;
   }
@@ -38,10 +34,6 @@ export class Reader {
 
   int32(): number {
     return this.buffer.readInt32BE(this.take(4, 'int32'));
-  }
-
-  uint32(): number {
-    return this.buffer.readUInt32BE(this.take(4, 'uint32'));
   }
 
   /** Offsets, timestamps and producer ids stay far below 2^53, so a number keeps them exact. */
@@ -94,11 +86,6 @@ export class Writer {
   private readonly chunks: Buffer[] = [];
   private current = Buffer.allocUnsafe(SMALL_CHUNK);
   private position = 0;
-  private flushedBytes = 0;
-
-  get length(): number {
-    return this.flushedBytes + this.position;
-  }
 
   private ensure(length: number): void {
     if (this.position + length <= this.current.length) return;
@@ -109,7 +96,6 @@ export class Writer {
   private flushCurrent(): void {
     if (this.position === 0) return;
     this.chunks.push(this.current.subarray(0, this.position));
-    this.flushedBytes += this.position;
     this.current = this.current.subarray(this.position);
     this.position = 0;
   }
@@ -131,13 +117,6 @@ export class Writer {
   int32(value: number): this {
     this.ensure(4);
     this.current.writeInt32BE(value, this.position);
-    this.position += 4;
-    return this;
-  }
-
-  uint32(value: number): this {
-    this.ensure(4);
-    this.current.writeUInt32BE(value, this.position);
     this.position += 4;
     return this;
   }
@@ -174,7 +153,6 @@ export class Writer {
     if (value.length >= SMALL_CHUNK) {
       this.flushCurrent();
       this.chunks.push(value);
-      this.flushedBytes += value.length;
       return this;
     }
     this.ensure(value.length);
