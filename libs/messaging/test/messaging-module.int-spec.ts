@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type DynamicModule, Injectable, Module, type OnModuleInit, type ValueProvider } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { type EventOf } from '@fieldforce/contracts';
-import { ShutdownRegistry } from '@fieldforce/observability';
+import { ShutdownRegistry, TraceContext } from '@fieldforce/observability';
 import { DataSource } from 'typeorm';
 import { EventSubscriptions, MessagingModule, OutboxPublisher } from '../src';
 import {
@@ -27,6 +27,8 @@ function infrastructureModule(dataSource: DataSource, shutdown?: ShutdownRegistr
 
 describe(MessagingModule.name, () => {
   let env: MessagingTestEnv;
+  /** The trace context each handled event ran in, by aggregate id. */
+  const handlerContexts = new Map<string, TraceContext | undefined>();
 
   beforeAll(async () => {
     env = await createMessagingTestEnv('module');
@@ -76,6 +78,7 @@ describe(MessagingModule.name, () => {
       onModuleInit(): void {
         this.subscriptions.subscribe(`customer-copy-${randomUUID()}`, {
           [CREATED]: async (event, manager) => {
+            handlerContexts.set(event.subject, TraceContext.current());
             await manager.query(`INSERT INTO ${schema}.customer_copy (id, name) VALUES ($1, $2)`, [
               event.subject,
               event.data.customer.name,
@@ -122,6 +125,23 @@ describe(MessagingModule.name, () => {
       expect(await pending()).toBe(0);
     } finally {
       if (!closed) await app.close();
+    }
+  });
+
+  it('carries the cause along the chain: request → published event → handler of that event', async () => {
+    const { app, customers } = await createApp();
+    try {
+      const id = randomUUID();
+      const request = TraceContext.start().causedBy('req-42', 'req-42');
+      const event = await TraceContext.run(request, () => customers.create(id, 'Traced Customer'));
+
+      expect(event).toMatchObject({ correlationid: 'req-42', causationid: 'req-42' });
+      expect(event.traceparent).toContain(request.traceId);
+      await eventually('the subscribed handler applied the event', () => copied(id, 'Traced Customer'));
+      const handled = handlerContexts.get(id);
+      expect(handled).toMatchObject({ traceId: request.traceId, correlationId: 'req-42', causationId: event.id });
+    } finally {
+      await app.close();
     }
   });
 

@@ -87,6 +87,23 @@ describe('customers walking skeleton', () => {
     expect(event.data.changedFields).toEqual(expect.arrayContaining(['name', 'grade', 'location', 'externalId']));
   });
 
+  it('stamps the event with the request\'s trace and request id, so the chain can be followed', async () => {
+    const input = validCustomer();
+    const traceId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/customers',
+      headers: { ...headers, 'x-request-id': `req-${input.id}`, traceparent: `00-${traceId}-0123456789abcdef-01` },
+      payload: input,
+    });
+
+    const [message] = await events.waitFor((record) => record.key === input.id, 1);
+    const event = JSON.parse(message!.value);
+    expect(event.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(message!.headers.traceparent).toBe(event.traceparent);
+    expect(event).toMatchObject({ correlationid: `req-${input.id}`, causationid: `req-${input.id}` });
+  });
+
   it('answers a replayed create with the same customer and writes and publishes nothing new', async () => {
     const input = validCustomer();
     const first = await app.inject({ method: 'POST', url: '/api/v1/customers', headers, payload: input });

@@ -8,6 +8,7 @@ import {
   parseEnvelope,
   topicsOf,
 } from '@fieldforce/contracts';
+import { TraceContext } from '@fieldforce/observability';
 import { type Consumer, type EachBatchPayload, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { backoffDelay, type BackoffOptions, sleep } from '../backoff';
@@ -218,7 +219,9 @@ export class EventConsumer {
       );
       if (recorded.length === 0) return 'duplicate';
       try {
-        await handler(event, manager);
+        // Events the handler publishes continue this event's trace and chain.
+        const context = TraceContext.continueFrom(event.traceparent).causedBy(event.correlationid, event.id);
+        await TraceContext.run(context, () => handler(event, manager));
       } catch (error) {
         throw new HandlerFailure(error);
       }

@@ -6,6 +6,7 @@ import {
   type EventType,
   type ServiceName,
 } from '@fieldforce/contracts';
+import { TraceContext } from '@fieldforce/observability';
 import { type EntityManager } from 'typeorm';
 import { quoteSchema } from '../sql';
 import { laneOf, outboxChannel } from './messaging-tables';
@@ -46,7 +47,14 @@ export class OutboxPublisher {
     if (definition.service !== this.options.service) {
       throw new Error(`Service ${this.options.service} cannot publish ${type}, an event of ${definition.service}`);
     }
-    const event = createEvent(type, input);
+    // The current request or consumed event is this event's cause, unless the caller names another.
+    const context = TraceContext.current();
+    const event = createEvent(type, {
+      ...input,
+      traceparent: input.traceparent ?? context?.traceparent,
+      correlationId: input.correlationId ?? context?.correlationId,
+      causationId: input.causationId ?? context?.causationId,
+    });
     const headers = { 'content-type': CLOUDEVENTS_CONTENT_TYPE, traceparent: event.traceparent };
     await manager.query(this.insertSql, [
       event.id,

@@ -39,7 +39,16 @@ export class TraceContext {
     readonly spanId: string,
     readonly parentSpanId: string | undefined,
     readonly sampled: boolean,
+    /** Shared by every message of one chain: the request id that started it, or the consumed event's correlation id. */
+    readonly correlationId?: string,
+    /** The request or event this work is the direct effect of. */
+    readonly causationId?: string,
   ) {}
+
+  /** The same trace, as the effect of `causationId` within chain `correlationId`. */
+  causedBy(correlationId: string, causationId: string): TraceContext {
+    return new TraceContext(this.traceId, this.spanId, this.parentSpanId, this.sampled, correlationId, causationId);
+  }
 
   /** A new trace with no parent. */
   static start(): TraceContext {
@@ -71,7 +80,10 @@ export class TraceContext {
     let context = requestContexts.get(request);
     if (context === undefined) {
       const header = request.headers[TRACEPARENT_HEADER];
+      const requestId = request.headers['x-request-id'];
       context = TraceContext.continueFrom(typeof header === 'string' ? header : undefined);
+      // The request id (set by the platform before any middleware) starts the chain of everything this request causes.
+      if (typeof requestId === 'string') context = context.causedBy(requestId, requestId);
       requestContexts.set(request, context);
     }
     return context;
