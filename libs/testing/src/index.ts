@@ -10,3 +10,4 @@ export { assertTestDatabaseName, testDatabaseFromUrl } from './test-database-gua
 export { type TestKafka, type TestRedis, testKafka, testRedis, testRunId } from './test-environment';
 export { type CollectedRecord, KafkaTopicCollector } from './kafka-collector';
 export { type ServiceProcess, freePort, startServiceProcess } from './service-process';
+export { type TestAccessClaims, type TestSignOptions, type TestTokenClaims, TestJwks, signTestToken, testAccessClaims, testJwks } from './auth';
