@@ -4,11 +4,11 @@
  * broker in this process. Workers learn about both through environment variables.
  */
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import path from 'node:path';
 import { Client } from 'pg';
 import { assertTestDatabaseName } from '../test-database-guard';
 import { saveRunState } from './run-state';
+import { startTestContainers, testcontainersRequested } from './test-containers';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const DEFAULT_ADMIN_URL = 'postgres://postgres:postgres@127.0.0.1:5432/fieldforce';
@@ -21,7 +21,12 @@ export default async function globalSetup(): Promise<void> {
   const runId = `${Date.now()}_${process.pid}`;
   const database = `${TEST_DATABASE_PREFIX}${runId}`;
   assertTestDatabaseName(database);
-  await refuseTestcontainersUntilInstalled();
+  const containers = (await testcontainersRequested()) ? await startTestContainers() : undefined;
+  if (containers) {
+    process.env.DATABASE_ADMIN_URL = containers.databaseServerUrl;
+    process.env.REDIS_URL = containers.redisUrl;
+    process.env.KAFKA_BROKERS = containers.kafkaBrokers;
+  }
 
   const serverUrl = process.env.DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL;
   const adminUrl = urlWithDatabase(serverUrl, database);
@@ -41,7 +46,15 @@ export default async function globalSetup(): Promise<void> {
   process.env.KAFKA_TOPIC_PREFIX = externalBrokers ? `fftest.${runId}.` : '';
   process.env.REDIS_URL = redisUrl;
   process.env.REDIS_KEY_PREFIX = redisKeyPrefix;
-  saveRunState({ runId, database, maintenanceUrl, redisUrl, redisKeyPrefix, stopBroker: broker?.stop });
+  saveRunState({
+    runId,
+    database,
+    maintenanceUrl,
+    redisUrl,
+    redisKeyPrefix,
+    stopBroker: broker?.stop,
+    stopContainers: containers && (() => containers.stop()),
+  });
 
   const kafka = process.env.KAFKA_BROKERS ? `Kafka at ${process.env.KAFKA_BROKERS}` : 'no Kafka broker';
   process.stdout.write(`\n[test] database ${database} ready; ${kafka}\n`);
@@ -116,34 +129,4 @@ async function dropStaleTestDatabases(maintenanceUrl: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-async function refuseTestcontainersUntilInstalled(): Promise<void> {
-  if (process.env.TESTCONTAINERS !== '1') return;
-  if (!(await dockerEngineAnswers())) {
-    process.stderr.write('[test] TESTCONTAINERS=1 but no Docker engine answers: using local PostgreSQL and Redis\n');
-    return;
-  }
-  throw new Error(
-    'TESTCONTAINERS=1 and a Docker engine answers, but the testcontainers package is not installed yet. ' +
-      'Unset TESTCONTAINERS to run against the local PostgreSQL, Redis and the dev Kafka broker.',
-  );
-}
-
-function dockerEngineAnswers(): Promise<boolean> {
-  const dockerHost = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
-  const target: http.RequestOptions = dockerHost.startsWith('unix://')
-    ? { socketPath: dockerHost.slice('unix://'.length) }
-    : { host: new URL(dockerHost).hostname, port: Number(new URL(dockerHost).port || 2375) };
-  return new Promise((resolve) => {
-    const request = http.get({ ...target, path: '/_ping', timeout: 2000 }, (response) => {
-      response.resume();
-      resolve(response.statusCode === 200);
-    });
-    request.once('error', () => resolve(false));
-    request.once('timeout', () => {
-      request.destroy();
-      resolve(false);
-    });
-  });
 }

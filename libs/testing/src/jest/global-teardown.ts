@@ -1,4 +1,4 @@
-/** Jest global teardown: stops the dev broker, drops the run's databases and Redis keys. */
+/** Jest global teardown: stops the dev broker, drops the run's databases and Redis keys, stops the containers of the Docker path. */
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { assertTestDatabaseName } from '../test-database-guard';
@@ -14,6 +14,7 @@ export default async function globalTeardown(): Promise<void> {
     await dropRunDatabases(state.maintenanceUrl, state.database);
   }
   await deleteRedisKeys(state.redisUrl, state.redisKeyPrefix);
+  await state.stopContainers?.();
 }
 
 // The run's database and any scratch databases named after it.

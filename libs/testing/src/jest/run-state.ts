@@ -8,6 +8,8 @@ export interface TestRunState {
   redisUrl: string;
   redisKeyPrefix: string;
   stopBroker?: () => Promise<void>;
+  /** Set on the Docker path (TESTCONTAINERS=1): stops PostGIS, Redis and Kafka. */
+  stopContainers?: () => Promise<void>;
 }
 
 const KEY = '__fieldforceTestRun';
