@@ -7,7 +7,7 @@ export {
   type EventHandlers,
 } from './inbox/event-consumer';
 export { KafkaClientFactory } from './kafka-client.factory';
-export { DEV_BROKER, type KafkaSettings, kafkaSettingsFromEnv } from './kafka-settings';
+export { type KafkaSettings } from './kafka-settings';
 export { kafkaLogCreator, type MessagingLogger, nestMessagingLogger } from './logger';
 export {
   createMessagingTables,

@@ -2,9 +2,10 @@ import { EventSubscriptions } from './event-subscriptions';
 
 describe(EventSubscriptions.name, () => {
   const handlers = { 'fieldforce.customers.customer.created.v1': async () => undefined };
+  const kafka = { brokers: ['127.0.0.1:9092'], clientId: 'visits', topicPrefix: '' };
 
   it('names each consumer group after the service and applies the service-wide consumer defaults', () => {
-    const subscriptions = new EventSubscriptions({ service: 'visits', schema: 'visits', consumers: { maxAttempts: 3 } });
+    const subscriptions = new EventSubscriptions({ service: 'visits', schema: 'visits', kafka, consumers: { maxAttempts: 3 } });
     subscriptions.subscribe('customer-read-model', handlers, { fromBeginning: false });
     expect(subscriptions.seal()).toEqual([
       { groupId: 'visits.customer-read-model', handlers, options: { maxAttempts: 3, fromBeginning: false } },
@@ -12,7 +13,7 @@ describe(EventSubscriptions.name, () => {
   });
 
   it('refuses the same group twice and subscriptions after the consumers started', () => {
-    const subscriptions = new EventSubscriptions({ service: 'visits', schema: 'visits' });
+    const subscriptions = new EventSubscriptions({ service: 'visits', schema: 'visits', kafka });
     subscriptions.subscribe('customer-read-model', handlers);
     expect(() => subscriptions.subscribe('customer-read-model', handlers)).toThrow(/subscribed twice/);
     subscriptions.seal();

@@ -1,7 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { KafkaClientFactory } from '../kafka-client.factory';
-import { kafkaSettingsFromEnv } from '../kafka-settings';
 import { type MessagingLogger, nestMessagingLogger } from '../logger';
 import { OutboxPublisher } from '../outbox/outbox.publisher';
 import { OutboxRelay } from '../outbox/outbox.relay';
@@ -40,7 +39,7 @@ export class MessagingModule {
           provide: KafkaClientFactory,
           inject: [MESSAGING_OPTIONS, MESSAGING_LOGGER],
           useFactory: (options: MessagingModuleOptions, logger: MessagingLogger) =>
-            new KafkaClientFactory(options.kafka ?? kafkaSettingsFromEnv(options.service), logger),
+            new KafkaClientFactory(options.kafka, logger),
         },
         {
           provide: OutboxPublisher,

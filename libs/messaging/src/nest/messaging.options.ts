@@ -14,8 +14,8 @@ export interface MessagingModuleOptions {
   service: ServiceName;
   /** The service's own schema, holding its outbox and inbox. */
   schema: string;
-  /** Default: from KAFKA_BROKERS and KAFKA_TOPIC_PREFIX. */
-  kafka?: KafkaSettings;
+  /** From the service's validated config (`config.kafka`): one config system reads KAFKA_BROKERS. */
+  kafka: KafkaSettings;
   /** Default: Nest's logger (pino once observability installs nestjs-pino). */
   logger?: MessagingLogger;
   /** Creates the service's topics and their `.dlq` at start (default on, 3 partitions, replication 1). */
