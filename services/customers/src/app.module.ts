@@ -1,11 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@fieldforce/auth';
 import { MessagingModule } from '@fieldforce/messaging';
 import { ObservabilityModule } from '@fieldforce/observability';
 import { PersistenceModule } from '@fieldforce/persistence';
 import { type CustomersConfig } from './config/customers.config';
 import { CustomersModule } from './modules/customers/customers.module';
 
-/** The customers service: its schema, its outbox, its features. */
+/** The customers service: its schema, its outbox, its access control, its features. */
 @Module({})
 export class AppModule {
   static forConfig(config: CustomersConfig): DynamicModule {
@@ -23,6 +24,7 @@ export class AppModule {
           kafka: config.kafka,
           shutdownTimeoutMs: config.shutdown.timeoutMs,
         }),
+        AuthModule.forRoot(config.auth),
         CustomersModule,
       ],
     };

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { authProblems } from '@fieldforce/auth';
 import { runService } from '@fieldforce/platform';
 import { AppModule } from './app.module';
 import { CustomersEnv, toCustomersConfig } from './config/customers.config';
@@ -9,5 +10,5 @@ void runService({
   toConfig: toCustomersConfig,
   appModule: (config) => AppModule.forConfig(config),
   openApi: { title: 'fieldforce customers', version: '1' },
-  problemMappings: [customerProblems],
+  problemMappings: [customerProblems, authProblems],
 });

@@ -2,20 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { uuidv7 } from '@fieldforce/contracts';
-import { createServiceApp, loadConfig } from '@fieldforce/platform';
-import { KafkaTopicCollector, testDatabaseUrl, testKafka } from '@fieldforce/testing';
-import { AppModule } from '../src/app.module';
-import { CustomersEnv, toCustomersConfig } from '../src/config/customers.config';
-import { customerProblems } from '../src/modules/customers/customers.exception';
+import { KafkaTopicCollector, type TestJwks } from '@fieldforce/testing';
+import { type CustomersTestApp, startCustomersTestApp } from './support/customers-test-app';
 
 const CUSTOMER_TOPIC = 'fieldforce.customers.customer.v1';
 
 describe('customers walking skeleton', () => {
+  let service: CustomersTestApp;
   let app: NestFastifyApplication;
+  let jwks: TestJwks;
   let dataSource: DataSource;
   let events: KafkaTopicCollector;
   const tenantId = randomUUID();
-  const headers = { 'x-tenant-id': tenantId };
+  const adminId = randomUUID();
+  let headers: Record<string, string>;
 
   const validCustomer = () => ({
     id: uuidv7(),
@@ -30,25 +30,16 @@ describe('customers walking skeleton', () => {
   });
 
   beforeAll(async () => {
-    const kafka = testKafka();
-    const config = loadConfig(CustomersEnv, toCustomersConfig, {
-      DATABASE_URL: testDatabaseUrl('customers'),
-      KAFKA_BROKERS: kafka.brokers.join(','),
-      KAFKA_TOPIC_PREFIX: kafka.topicPrefix,
-      LOG_LEVEL: 'silent',
-      NODE_ENV: 'test',
-    });
-    app = await createServiceApp(AppModule.forConfig(config), config, {
-      openApi: { title: 'customers', version: 'test' },
-      problemMappings: [customerProblems],
-    });
+    service = await startCustomersTestApp();
+    ({ app, jwks } = service);
     dataSource = app.get(DataSource);
-    events = await KafkaTopicCollector.start(kafka, kafka.topicPrefix + CUSTOMER_TOPIC);
+    events = await KafkaTopicCollector.start(service.kafka, service.kafka.topicPrefix + CUSTOMER_TOPIC);
+    headers = { authorization: `Bearer ${await jwks.sign({ sub: adminId, tid: tenantId, roles: ['admin'], org: 'hq' })}` };
   });
 
   afterAll(async () => {
     await events?.stop();
-    await app?.close();
+    await service?.close();
   });
 
   const countRows = async (): Promise<number> => {
@@ -66,7 +57,7 @@ describe('customers walking skeleton', () => {
     expect(created.statusCode).toBe(201);
     expect(created.headers.etag).toBe('"1"');
     const body = created.json();
-    expect(body).toMatchObject({ ...input, tenantId, version: 1, ownerId: null, deletedAt: null });
+    expect(body).toMatchObject({ ...input, tenantId, version: 1, ownerId: adminId, orgPath: 'hq', deletedAt: null });
 
     const read = await app.inject({ method: 'GET', url: `/api/v1/customers/${input.id}`, headers });
     expect(read.statusCode).toBe(200);
@@ -84,7 +75,7 @@ describe('customers walking skeleton', () => {
       datacontenttype: 'application/json',
     });
     expect(event.data.customer).toEqual(body);
-    expect(event.data.changedFields).toEqual(expect.arrayContaining(['name', 'grade', 'location', 'externalId']));
+    expect(event.data.changedFields).toEqual(expect.arrayContaining(['name', 'grade', 'location', 'externalId', 'ownerId', 'orgPath']));
   });
 
   it('stamps the event with the request\'s trace and request id, so the chain can be followed', async () => {
@@ -175,7 +166,7 @@ describe('customers walking skeleton', () => {
     const otherTenant = await app.inject({
       method: 'GET',
       url: `/api/v1/customers/${input.id}`,
-      headers: { 'x-tenant-id': randomUUID() },
+      headers: { authorization: `Bearer ${await jwks.sign({ roles: ['admin'] })}` },
     });
 
     expect(unknown.statusCode).toBe(404);
@@ -184,12 +175,15 @@ describe('customers walking skeleton', () => {
     expect(otherTenant.json().code).toBe(unknown.json().code);
   });
 
-  it('rejects a request without a tenant and a malformed id with 400', async () => {
-    const noTenant = await app.inject({ method: 'POST', url: '/api/v1/customers', payload: validCustomer() });
+  it('rejects a request without a token with 401 and a malformed id with 400', async () => {
+    const before = await countRows();
+    const noToken = await app.inject({ method: 'POST', url: '/api/v1/customers', payload: validCustomer() });
     const badId = await app.inject({ method: 'GET', url: '/api/v1/customers/not-a-uuid', headers });
 
-    expect(noTenant.statusCode).toBe(400);
-    expect(noTenant.json().errors).toEqual([{ field: 'x-tenant-id', message: expect.any(String) }]);
+    expect(noToken.statusCode).toBe(401);
+    expect(noToken.json()).toMatchObject({ code: 'AUTH_TOKEN_MISSING' });
+    expect(await countRows()).toBe(before);
     expect(badId.statusCode).toBe(400);
   });
+
 });

@@ -19,6 +19,9 @@ import {
 /** Grades every tenant starts with; tenant-defined lists come with the customers issue. */
 export const DEFAULT_GRADES = ['A', 'B', 'C', 'D'] as const;
 
+/** The grade of a customer created without one: the lowest, until someone allowed to grade it does. */
+export const DEFAULT_GRADE = 'D';
+
 const finite = { allowNaN: false, allowInfinity: false } as const;
 
 export class GeoPointDto {
@@ -71,9 +74,10 @@ export class CreateCustomerDto {
   @Length(1, 200)
   name!: string;
 
-  @ApiProperty({ enum: DEFAULT_GRADES, example: 'A' })
+  @ApiPropertyOptional({ enum: DEFAULT_GRADES, example: 'A', description: `Default ${DEFAULT_GRADE}` })
+  @IsOptional()
   @IsIn(DEFAULT_GRADES)
-  grade!: string;
+  grade?: string;
 
   @ApiPropertyOptional({ type: GeoPointDto })
   @IsOptional()
@@ -107,7 +111,7 @@ export class CreateCustomerDto {
   @Length(1, 100)
   externalId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'Default: the creating user' })
   @IsOptional()
   @IsUUID()
   ownerId?: string;
