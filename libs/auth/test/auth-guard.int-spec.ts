@@ -132,6 +132,8 @@ describe(AuthGuard.name, () => {
     const refused = await get('/things', bearer(pending));
     expect(refused.statusCode).toBe(403);
     expect(refused.json().code).toBe(AuthErrorCode.TotpEnrolmentRequired);
+    const withoutAmr = await get('/things', bearer(await jwks.sign({ roles: ['admin'], amr: undefined })));
+    expect(withoutAmr.json().code).toBe(AuthErrorCode.TotpEnrolmentRequired);
     expect((await get('/api/v1/me', bearer(pending))).statusCode).toBe(200);
     expect((await get('/things', bearer(verified))).statusCode).toBe(200);
     expect((await get('/things', bearer(repWithPassword))).statusCode).toBe(200);

@@ -7,6 +7,8 @@ import {
   ACCESS_TOKEN_AUDIENCE,
   ACCESS_TOKEN_ISSUER,
   type AccessTokenClaims,
+  PASSWORD_ONLY_AMR,
+  TOTP_AMR,
   type BuiltInRoleName,
   type DataScope,
   JWKS_PATH,
@@ -142,7 +144,10 @@ export class TestJwks {
   }
 }
 
-/** Complete access-token claims: `claims` over defaults (new user and tenant ids, role admin, valid for 15 min). */
+/**
+ * Complete access-token claims: `claims` over defaults (new user and tenant ids, role admin,
+ * valid for 15 min; `amr` of a password login, with TOTP for an admin, whose role requires it).
+ */
 export function testAccessClaims(claims: TestTokenClaims = {}, expiresInSeconds = 900): TestAccessClaims {
   const now = Math.floor(Date.now() / 1000);
   const roles = claims.roles ?? ['admin'];
@@ -155,6 +160,7 @@ export function testAccessClaims(claims: TestTokenClaims = {}, expiresInSeconds 
     org: 'root',
     deviceId: 'test-device',
     jti: randomUUID(),
+    amr: roles.includes('admin') ? [PASSWORD_ONLY_AMR, TOTP_AMR] : [PASSWORD_ONLY_AMR],
     ...builtInClaimsOf(roles),
     ...claims,
     roles,

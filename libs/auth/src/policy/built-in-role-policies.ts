@@ -4,8 +4,8 @@ import { type BuiltInRoleName, type RolePolicy } from '@fieldforce/contracts';
 export type RoleRules = Pick<RolePolicy, 'name' | 'rank' | 'scope' | 'requiresTotp' | 'actions' | 'fieldRules'>;
 
 /**
- * The built-in roles as every tenant starts with them (the shared contract of issue 4). A service
- * enforces these for a tenant until role events have told it otherwise.
+ * The built-in roles as every tenant starts with them, the same values the permissions service
+ * seeds. A service enforces these for a tenant until role events have told it otherwise.
  */
 export const BUILT_IN_ROLE_POLICIES: Readonly<Record<BuiltInRoleName, RoleRules>> = {
   rep: {
@@ -13,15 +13,36 @@ export const BUILT_IN_ROLE_POLICIES: Readonly<Record<BuiltInRoleName, RoleRules>
     rank: 10,
     scope: 'own',
     requiresTotp: false,
-    actions: ['customer:read', 'customer:create', 'customer:update'],
-    fieldRules: { customer: { unreadable: ['creditLimit'], unwritable: ['grade', 'creditLimit', 'ownerId'] } },
+    actions: [
+      'customer:read',
+      'customer:create',
+      'customer:update',
+      'visit:read',
+      'visit:create',
+      'visit:update',
+      'task:read',
+      'task:update',
+      'checkin:read',
+      'checkin:create',
+    ],
+    fieldRules: { customer: { unreadable: ['creditLimit'], unwritable: ['creditLimit', 'grade', 'ownerId'] } },
   },
   supervisor: {
     name: 'supervisor',
     rank: 20,
     scope: 'team',
     requiresTotp: false,
-    actions: ['customer:read', 'customer:create', 'customer:update', 'customer:assign', 'task:*', 'visit:*'],
+    actions: [
+      'customer:read',
+      'customer:create',
+      'customer:update',
+      'customer:assign',
+      'visit:*',
+      'task:*',
+      'checkin:read',
+      'report:read',
+      'user:read',
+    ],
     fieldRules: { customer: { unreadable: [], unwritable: ['creditLimit'] } },
   },
   regional_manager: {
@@ -29,7 +50,7 @@ export const BUILT_IN_ROLE_POLICIES: Readonly<Record<BuiltInRoleName, RoleRules>
     rank: 30,
     scope: 'region',
     requiresTotp: false,
-    actions: ['customer:*', 'task:*', 'visit:*'],
+    actions: ['customer:*', 'visit:*', 'task:*', 'checkin:read', 'report:read', 'user:read'],
     fieldRules: {},
   },
   admin: {

@@ -1,4 +1,4 @@
-import { type AccessTokenClaims, type DataScope, PASSWORD_ONLY_AMR, TOTP_AMR } from '@fieldforce/contracts';
+import { type AccessTokenClaims, type DataScope, TOTP_AMR } from '@fieldforce/contracts';
 
 /** Who a request acts for, from a verified access token. */
 export interface AuthenticatedUser {
@@ -36,9 +36,9 @@ export function toAuthenticatedUser(claims: AccessTokenClaims): AuthenticatedUse
 }
 
 /**
- * True for a restricted token: the login used a password only although one of the user's roles
- * requires TOTP (the user has not enrolled yet). Such a token may reach TOTP enrolment and `/me` only.
+ * True for a restricted token: one of the user's roles requires TOTP but the login did not use
+ * it (the user has not enrolled yet). Such a token may reach TOTP enrolment and `/me` only.
  */
 export function isSecondFactorPending(user: Pick<AuthenticatedUser, 'amr'>, rolesRequireTotp: boolean): boolean {
-  return rolesRequireTotp && user.amr.includes(PASSWORD_ONLY_AMR) && !user.amr.includes(TOTP_AMR);
+  return rolesRequireTotp && !user.amr.includes(TOTP_AMR);
 }
