@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { uuidv7 } from '@fieldforce/contracts';
 import { type DevBroker, startDevBroker } from '@fieldforce/kafka-dev-broker';
-import { KafkaTopicCollector, type ServiceProcess, freePort, startServiceProcess, testDatabaseUrl } from '@fieldforce/testing';
+import {
+  KafkaTopicCollector,
+  type ServiceProcess,
+  freePort,
+  startServiceProcess,
+  testDatabaseUrl,
+  testJwks,
+} from '@fieldforce/testing';
 
 // Kafka down while Postgres is up: the service starts, keeps accepting writes (they wait in the
 // outbox), reports Kafka in its readiness, and delivers everything once a broker answers.
@@ -15,7 +22,7 @@ describe('a service started while Kafka is down', () => {
     kafkaPort = await freePort();
     customers = await startServiceProcess(
       'customers',
-      { DATABASE_URL: testDatabaseUrl('customers'), KAFKA_BROKERS: `127.0.0.1:${kafkaPort}` },
+      { ...(await testJwks()).env(), DATABASE_URL: testDatabaseUrl('customers'), KAFKA_BROKERS: `127.0.0.1:${kafkaPort}` },
       { readyPath: '/health/live' },
     );
   }, 120_000);
@@ -29,10 +36,11 @@ describe('a service started while Kafka is down', () => {
   it('accepts writes, reports not ready, and publishes them once a broker answers', async () => {
     const tenantId = randomUUID();
     const ids = [uuidv7(), uuidv7()];
+    const token = await (await testJwks()).sign({ tid: tenantId, roles: ['admin'] });
     for (const id of ids) {
       const created = await fetch(`${customers.url}/api/v1/customers`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-tenant-id': tenantId },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ id, name: `Outage customer ${id}`, grade: 'C' }),
       });
       expect(created.status).toBe(201);

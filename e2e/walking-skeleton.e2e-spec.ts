@@ -5,6 +5,7 @@ import {
   type ServiceProcess,
   freePort,
   startServiceProcess,
+  testJwks,
   testDatabaseUrl,
   testKafka,
 } from '@fieldforce/testing';
@@ -19,7 +20,12 @@ describe('walking skeleton through the gateway', () => {
     const kafka = testKafka();
     const kafkaEnv = { KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPIC_PREFIX: kafka.topicPrefix };
     events = await KafkaTopicCollector.start(kafka, `${kafka.topicPrefix}fieldforce.customers.customer.v1`);
-    customers = await startServiceProcess('customers', { ...kafkaEnv, DATABASE_URL: testDatabaseUrl('customers') });
+    const jwks = await testJwks();
+    customers = await startServiceProcess('customers', {
+      ...kafkaEnv,
+      ...jwks.env(),
+      DATABASE_URL: testDatabaseUrl('customers'),
+    });
     // Only customers runs here: the other upstreams point at a closed port, never at a developer's running platform.
     const nowhere = `http://127.0.0.1:${await freePort()}`;
     gateway = await startServiceProcess('gateway', {
@@ -40,7 +46,8 @@ describe('walking skeleton through the gateway', () => {
   it('creates and reads a customer through the gateway, and the event reaches Kafka', async () => {
     const tenantId = randomUUID();
     const id = uuidv7();
-    const headers = { 'content-type': 'application/json', 'x-tenant-id': tenantId, 'x-request-id': `e2e-${id}` };
+    const token = await (await testJwks()).sign({ tid: tenantId, roles: ['admin'] });
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': `e2e-${id}` };
 
     const created = await fetch(`${gateway.url}/api/v1/customers`, {
       method: 'POST',
