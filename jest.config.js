@@ -14,7 +14,16 @@ const swcTransform = [
 ];
 const moduleNameMapper = { '^@fieldforce/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' };
 const roots = ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/e2e', '<rootDir>/tools'];
-const common = { transform: { '^.+\\.ts$': swcTransform }, moduleNameMapper, testEnvironment: 'node', roots };
+// otplib's default plugins load @scure/base and @noble/hashes, which ship ES modules only: jest
+// must compile those to CommonJS (Node itself requires them natively).
+const esmOnlyPackages = ['@scure', '@noble'];
+const common = {
+  transform: { '^.+\\.ts$': swcTransform, [`/node_modules/(${esmOnlyPackages.join('|')})/.+\\.js$`]: swcTransform },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
+  moduleNameMapper,
+  testEnvironment: 'node',
+  roots,
+};
 
 module.exports = {
   projects: [

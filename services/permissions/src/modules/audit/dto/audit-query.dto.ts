@@ -1,0 +1,16 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { PageQueryDto } from '../../../common/pagination';
+import { AUDITED_ENTITIES, type AuditedEntity } from '../entities/audit-entry.entity';
+
+export class AuditQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: AUDITED_ENTITIES })
+  @IsOptional()
+  @IsIn(AUDITED_ENTITIES)
+  entity?: AuditedEntity;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  entityId?: string;
+}
