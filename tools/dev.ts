@@ -170,8 +170,10 @@ async function main(): Promise<void> {
   services.forEach((name, index) => startService(name, index, env));
 
   const gatewayUrl = `http://127.0.0.1:${SERVICE_PORTS.gateway}`;
-  if (!(await waitForReady(`${gatewayUrl}/health/ready`))) {
-    log(`the gateway was not ready within ${readyTimeoutMs / 1000}s`);
+  const ready = await Promise.all(services.map((name) => waitForReady(`http://127.0.0.1:${SERVICE_PORTS[name]}/health/ready`)));
+  const late = services.filter((_, index) => !ready[index]);
+  if (late.length > 0) {
+    log(`not ready within ${readyTimeoutMs / 1000}s: ${late.join(', ')}`);
     return shutdown(1);
   }
   log('fieldforce is running:');
