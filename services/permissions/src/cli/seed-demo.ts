@@ -8,14 +8,16 @@ import { runCli } from './run-cli';
 const DEMO_TENANT = 'demo';
 const DEMO_ADMIN = 'admin';
 
-runCli(async (app, config) => {
-  const result = await app.get(TenantsService).create({
-    slug: DEMO_TENANT,
-    name: 'Demo',
-    adminUsername: DEMO_ADMIN,
-    adminPassword: config.demo.adminPassword,
-    adminDisplayName: 'Demo Administrator',
-  });
+runCli(async (cli) => {
+  const result = await cli.withApp((app) =>
+    app.get(TenantsService).create({
+      slug: DEMO_TENANT,
+      name: 'Demo',
+      adminUsername: DEMO_ADMIN,
+      adminPassword: cli.config.demo.adminPassword,
+      adminDisplayName: 'Demo Administrator',
+    }),
+  );
   process.stdout.write(
     result.created
       ? `seed: tenant ${DEMO_TENANT} created; log in as ${DEMO_ADMIN} (password from DEMO_ADMIN_PASSWORD)\n`

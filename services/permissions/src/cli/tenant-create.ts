@@ -52,10 +52,12 @@ function promptHidden(question: string): Promise<string> {
   });
 }
 
-runCli(async (app) => {
+runCli(async (cli) => {
   const options = parseOptions(process.argv.slice(2));
   const password = await adminPassword();
-  const result = await app.get(TenantsService).create({ slug: options.slug, name: options.name, adminUsername: options.admin, adminPassword: password });
+  const result = await cli.withApp((app) =>
+    app.get(TenantsService).create({ slug: options.slug, name: options.name, adminUsername: options.admin, adminPassword: password }),
+  );
   if (!result.created) throw new CliError(`tenant ${options.slug} exists already (${result.tenant.id}); nothing changed`);
   process.stdout.write(
     [

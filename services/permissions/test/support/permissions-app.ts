@@ -51,7 +51,8 @@ export async function startPermissionsApp(options: { env?: EnvSource; ownDatabas
   };
 }
 
-async function migratedDatabase(label: string): ReturnType<typeof createTestDatabase> {
+/** A scratch database of this run with the permissions schema migrated. */
+export async function migratedDatabase(label: string): ReturnType<typeof createTestDatabase> {
   const database = await createTestDatabase(label);
   const dataSource = await createTestDataSource('permissions', { url: database.serviceUrl('permissions'), migrations: [MIGRATIONS] });
   try {
