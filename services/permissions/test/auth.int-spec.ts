@@ -218,6 +218,26 @@ describe('permissions authentication', () => {
       expect(replay.statusCode).toBe(401);
       expect(replay.json().code).toBe('AUTH_TOTP_INVALID');
     });
+
+    it('lets an admin reset a lost second factor: sessions end and the user enrols again', async () => {
+      const username = `admin2-${uuidv7().slice(-12)}`;
+      const password = `pw-${uuidv7()}`;
+      const id = await api.createUser(adminToken, { username, password, orgUnitId: tenant.rootOrgUnitId, roles: ['admin'] });
+      const restricted = await api.loginOk({ tenant: tenant.slug, username, password });
+      const { secret } = (await api.request('POST', '/api/v1/auth/totp/setup', { token: restricted.accessToken })).json();
+      await api.request('POST', '/api/v1/auth/totp/verify', { token: restricted.accessToken, body: { code: await totpCode(secret) } });
+      const enrolled = await api.loginOk({ tenant: tenant.slug, username, password, totp: await totpCode(secret, 1) });
+
+      const reset = await api.request('PATCH', `/api/v1/users/${id}`, { token: adminToken, body: { totpEnabled: false } });
+
+      expect(reset.statusCode).toBe(200);
+      expect(reset.json().totpEnabled).toBe(false);
+      expect(await meStatus(enrolled.accessToken)).toBe(401);
+      const again = await api.loginOk({ tenant: tenant.slug, username, password });
+      expect(again.totpEnrolmentRequired).toBe(true);
+      const enable = await api.request('PATCH', `/api/v1/users/${id}`, { token: adminToken, body: { totpEnabled: true } });
+      expect(enable.statusCode).toBe(400);
+    });
   });
 
   describe('refresh tokens', () => {
@@ -242,7 +262,7 @@ describe('permissions authentication', () => {
       const me = await api.request('GET', '/api/v1/me', { token: rotated.accessToken });
       expect(me.statusCode).toBe(401);
       expect(me.json().code).toBe('AUTH_SESSION_REVOKED');
-      expect(me.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect(me.headers['www-authenticate']).toBe('Bearer realm="fieldforce", error="invalid_token"');
       // Other sessions of the same user go on.
       const elsewhere = await api.loginOk({ tenant: tenant.slug, username: rep.username, password: rep.password });
       expect(await meStatus(elsewhere.accessToken)).toBe(200);

@@ -61,10 +61,8 @@ export class AccessTokenGuard implements CanActivate {
       request[CALLER] = caller;
       return true;
     } catch (error) {
-      if (error instanceof AccessException && error.unauthenticated) {
-        const reply = context.switchToHttp().getResponse<FastifyReply>();
-        void reply.header('www-authenticate', 'Bearer realm="fieldforce"');
-      }
+      const challenge = error instanceof AccessException ? error.challenge : undefined;
+      if (challenge !== undefined) void context.switchToHttp().getResponse<FastifyReply>().header('www-authenticate', challenge);
       throw error;
     }
   }

@@ -39,9 +39,23 @@ export class AccessException extends DomainException<AccessErrorCode> {
     );
   }
 
-  /** True for the failures that answer 401 (and carry WWW-Authenticate). */
-  get unauthenticated(): boolean {
-    return this.code !== AccessErrorCode.ActionForbidden && this.code !== AccessErrorCode.TotpEnrolmentRequired;
+  /** The `WWW-Authenticate` challenge (RFC 6750) of a 401; undefined for the 403s. */
+  get challenge(): string | undefined {
+    switch (this.code) {
+      case AccessErrorCode.TokenMissing:
+        return 'Bearer realm="fieldforce"';
+      case AccessErrorCode.TokenInvalid:
+      case AccessErrorCode.TokenExpired:
+      case AccessErrorCode.SessionRevoked:
+        return 'Bearer realm="fieldforce", error="invalid_token"';
+      case AccessErrorCode.ActionForbidden:
+      case AccessErrorCode.TotpEnrolmentRequired:
+        return undefined;
+      default: {
+        const unmapped: never = this.code;
+        throw new TypeError(`unmapped access error code ${String(unmapped)}`);
+      }
+    }
   }
 }
 

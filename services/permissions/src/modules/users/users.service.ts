@@ -153,8 +153,9 @@ export class UsersService {
   }
 
   /**
-   * Changes a user: display name, org unit (a move), roles, active, password. Publishes one event
-   * per kind of change, each with the new state. Deactivating, or setting a new password, ends every session.
+   * Changes a user: display name, org unit (a move), roles, active, password, TOTP reset. Publishes
+   * one event per kind of change, each with the new state. Deactivating, a new password or a TOTP
+   * reset ends every session.
    */
   async update(caller: ScopedActor, id: string, input: UpdateUserDto, expectedVersion?: number): Promise<UserState> {
     const passwordHash = input.password === undefined ? undefined : await this.hasher.hash(input.password);
@@ -189,6 +190,10 @@ export class UsersService {
         changes.passwordHash = passwordHash;
         updatedFields.push('password');
       }
+      if (input.totpEnabled === false && user.totpEnabled) {
+        Object.assign(changes, { totpEnabled: false, totpSecret: null, totpPendingSecret: null, totpLastStep: null });
+        updatedFields.push('totpEnabled');
+      }
       if (input.active !== undefined && input.active !== user.active) {
         if (!input.active && user.id === caller.userId) throw UserException.selfDeactivation();
         changes.active = input.active;
@@ -202,7 +207,7 @@ export class UsersService {
       const result = await updateVersioned(manager.getRepository(User), { id, tenantId: caller.tenantId, version: user.version }, changes);
       if (result.outcome !== 'updated') throw CommonException.versionConflict('user', id, user.version);
       if (changes.active === false) await this.sessions.revokeAllOfUser(manager, id, 'user-deactivated');
-      else if (passwordHash !== undefined) await this.sessions.revokeAllOfUser(manager, id, 'admin-revoked');
+      else if (passwordHash !== undefined || changes.totpEnabled === false) await this.sessions.revokeAllOfUser(manager, id, 'admin-revoked');
       const after = toUserState(await manager.getRepository(User).findOneByOrFail({ id }));
       await this.recordChange(manager, caller, before, after, events);
       return after;

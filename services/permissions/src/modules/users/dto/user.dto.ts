@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsBoolean,
+  IsIn,
   IsOptional,
   IsString,
   IsUUID,
@@ -52,7 +53,10 @@ export class CreateUserDto {
   roles!: string[];
 }
 
-/** Changes to a user; `orgUnitId` moves them, `roles` replaces their roles, `active: false` deactivates and ends every session. */
+/**
+ * Changes to a user: `orgUnitId` moves them, `roles` replaces their roles, `active: false`
+ * deactivates and ends every session, `totpEnabled: false` resets their second factor.
+ */
 export class UpdateUserDto {
   @ApiPropertyOptional()
   @IsOptional()
@@ -76,6 +80,11 @@ export class UpdateUserDto {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+
+  @ApiPropertyOptional({ enum: [false], description: 'false resets TOTP (a lost phone): the user enrols again at the next login' })
+  @IsOptional()
+  @IsIn([false], { message: 'can only be set to false (the user enrols again themself)' })
+  totpEnabled?: false;
 
   @ApiPropertyOptional({ minLength: PASSWORD_LENGTH.min, maxLength: PASSWORD_LENGTH.max, writeOnly: true, description: 'Sets a new password' })
   @IsOptional()
