@@ -1,6 +1,12 @@
 import { type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { customerCreatedV1 } from './customers/customer.events';
+import {
+  customerAssignedV1,
+  customerCreatedV1,
+  customerDeletedV1,
+  customerGradedV1,
+  customerUpdatedV1,
+} from './customers/customer.events';
 import { type EventDefinition } from './define-event';
 import {
   orgUnitCreatedV1,
@@ -21,6 +27,10 @@ import { collectIssues, collectUndeclaredProperties, EventValidationError, type 
 /** Every event type the platform publishes, one entry per type and version. Add new events here. */
 export const eventDefinitions = [
   customerCreatedV1,
+  customerUpdatedV1,
+  customerGradedV1,
+  customerDeletedV1,
+  customerAssignedV1,
   userCreatedV1,
   userUpdatedV1,
   userMovedV1,

@@ -41,3 +41,69 @@ export const customerCreatedV1 = defineEvent({
     changedFields: ['name', 'grade', 'location', 'address', 'contacts', 'tags', 'externalId', 'ownerId', 'orgPath'],
   },
 });
+
+const customerTopic = { topic: Topics.customers.customer, aggregate: 'customer' } as const;
+
+export const customerUpdatedV1 = defineEvent({
+  ...customerTopic,
+  type: 'fieldforce.customers.customer.updated.v1',
+  description:
+    "A customer's data changed without a change of grade or owner (edit, import, or its owner's org path moved); changedFields lists what changed.",
+  schema: CustomerChangeSchema,
+  example: {
+    customer: { ...exampleCustomer, address: 'Invalidenstraße 14, 10115 Berlin', version: 2, updatedAt: '2024-07-16T09:00:00.000Z' },
+    changedFields: ['address'],
+  },
+});
+
+export const customerGradedV1 = defineEvent({
+  ...customerTopic,
+  type: 'fieldforce.customers.customer.graded.v1',
+  description:
+    "A customer's grade changed (visit frequencies follow it); other fields changed in the same write are in changedFields too.",
+  schema: CustomerChangeSchema,
+  example: {
+    customer: { ...exampleCustomer, grade: 'B', version: 2, updatedAt: '2024-07-16T09:00:00.000Z' },
+    changedFields: ['grade'],
+  },
+});
+
+export const customerDeletedV1 = defineEvent({
+  ...customerTopic,
+  type: 'fieldforce.customers.customer.deleted.v1',
+  description: 'A customer was deleted (soft: deletedAt is set and it leaves every list); carries its last state.',
+  schema: CustomerChangeSchema,
+  example: {
+    customer: { ...exampleCustomer, version: 2, updatedAt: '2024-07-16T09:00:00.000Z', deletedAt: '2024-07-16T09:00:00.000Z' },
+    changedFields: ['deletedAt'],
+  },
+});
+
+/** Payload of `customer.assigned`: the change plus the owner it had and the owner it has now. */
+export const CustomerAssignmentSchema = Type.Object({
+  customer: CustomerStateSchema,
+  changedFields: Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true }),
+  previousOwnerId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+  newOwnerId: Type.String({ format: 'uuid' }),
+});
+export type CustomerAssignment = Static<typeof CustomerAssignmentSchema>;
+
+export const customerAssignedV1 = defineEvent({
+  ...customerTopic,
+  type: 'fieldforce.customers.customer.assigned.v1',
+  description:
+    'A customer got another owner (manual, bulk or automatic assignment); its orgPath follows the new owner. Visits and sync re-route on it.',
+  schema: CustomerAssignmentSchema,
+  example: {
+    customer: {
+      ...exampleCustomer,
+      ownerId: '0190d6a1-2222-7222-8222-222222222222',
+      orgPath: 'emea.de.hamburg',
+      version: 2,
+      updatedAt: '2024-07-16T09:00:00.000Z',
+    },
+    changedFields: ['ownerId', 'orgPath'],
+    previousOwnerId: '0190d6a1-1111-7111-8111-111111111111',
+    newOwnerId: '0190d6a1-2222-7222-8222-222222222222',
+  },
+});
