@@ -5,6 +5,13 @@ export {
   type ServiceDataSourceConfig,
   serviceDataSourceOptions,
 } from './data-source-options';
+export { createIdempotencyKeysTable, dropIdempotencyKeysTable } from './idempotency/idempotency-keys-table';
+export {
+  type IdempotentOutcome,
+  type IdempotentRequest,
+  IdempotentWrites,
+  type IdempotentWritesOptions,
+} from './idempotency/idempotent-writes';
 export { parseMigrateCommand, runMigrateCli } from './migrate-cli';
 export { type MigrationDirection, type MigrationState, migrationStatus, runMigrations } from './migrations';
 export { PersistenceModule, type PersistenceModuleOptions, type ServiceConnectionSettings } from './persistence.module';

@@ -26,6 +26,13 @@ export {
   mapDomainErrors,
   problemType,
 } from './errors/problem-mapping';
+export {
+  IDEMPOTENCY_KEY_HEADER,
+  IdempotencyKey,
+  type IdempotencyKeyHeader,
+  idempotencyKeyOf,
+  requestFingerprint,
+} from './http/idempotency-key';
 export { createValidationPipe, toFieldErrors } from './errors/validation';
 export {
   OPENAPI_PATH,

@@ -9,6 +9,8 @@ export enum CommonErrorCode {
   VersionConflict = 'VERSION_CONFLICT',
   /** The If-Match header names another version than the stored one. */
   PreconditionFailed = 'PRECONDITION_FAILED',
+  /** A write that must name the version it replaces named none (neither If-Match nor a version). */
+  PreconditionRequired = 'PRECONDITION_REQUIRED',
   /** The same Idempotency-Key came back with a different request body. */
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
 }
@@ -46,6 +48,15 @@ export class CommonException extends DomainException<CommonErrorCode> {
     );
   }
 
+  /** 428: the update must say which version it replaces; last-writer-wins is not allowed. */
+  static preconditionRequired(resource: string, id: string): CommonException {
+    return new CommonException(
+      CommonErrorCode.PreconditionRequired,
+      `updating ${resource} ${id} needs the version it replaces: send If-Match with its ETag, or the version in the body`,
+      { details: { resource, id } },
+    );
+  }
+
   /** 422: a replay must repeat the original body exactly. */
   static idempotencyKeyReused(idempotencyKey: string): CommonException {
     return new CommonException(
@@ -67,6 +78,8 @@ export function commonProblem(code: CommonErrorCode): ProblemMapping {
       return { status: 409, title: 'Version conflict' };
     case CommonErrorCode.PreconditionFailed:
       return { status: 412, title: 'Precondition failed' };
+    case CommonErrorCode.PreconditionRequired:
+      return { status: 428, title: 'Precondition required' };
     case CommonErrorCode.IdempotencyKeyReused:
       return { status: 422, title: 'Idempotency key reused' };
     default: {

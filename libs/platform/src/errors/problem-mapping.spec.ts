@@ -56,6 +56,7 @@ describe(commonProblem.name, () => {
     [CommonErrorCode.NotFound, 404],
     [CommonErrorCode.VersionConflict, 409],
     [CommonErrorCode.PreconditionFailed, 412],
+    [CommonErrorCode.PreconditionRequired, 428],
     [CommonErrorCode.IdempotencyKeyReused, 422],
   ])('maps %s to %i', (code, status) => {
     expect(commonProblem(code).status).toBe(status);
