@@ -1,8 +1,8 @@
 /**
  * `npm run dev`: the whole platform on a developer machine.
  * Checks Postgres and Redis, starts the dev Kafka broker when KAFKA_BROKERS is unset,
- * runs db:setup and the demo seed, starts every service and the gateway with prefixed
- * logs, waits for the gateway to be ready, and stops everything cleanly on Ctrl-C.
+ * runs db:setup and the demo seed (tenant `demo`, administrator `admin`), starts every service
+ * and the gateway with prefixed logs, waits until all are ready, and stops everything cleanly on Ctrl-C.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
@@ -165,6 +165,8 @@ async function main(): Promise<void> {
   }
 
   await runOnce('db:setup', 'tools/db-setup.ts', [], env);
+  // Tenant `demo` with its administrator `admin` (password DEMO_ADMIN_PASSWORD); idempotent.
+  await runOnce('seed:demo', 'services/permissions/src/cli/seed-demo.ts', [], env);
 
   const services = Object.keys(SERVICE_PORTS) as ServiceName[];
   services.forEach((name, index) => startService(name, index, env));
@@ -183,6 +185,7 @@ async function main(): Promise<void> {
     log(`  ${name.padEnd(13)} http://127.0.0.1:${SERVICE_PORTS[name]}  (health: /health/ready, metrics: /metrics)`);
   }
   log(`  Kafka         ${env.KAFKA_BROKERS}`);
+  log(`Demo tenant "demo": log in as admin / ${env.DEMO_ADMIN_PASSWORD ?? 'fieldforce-demo'} with POST ${gatewayUrl}/api/v1/auth/login`);
   log('Ctrl-C stops everything.');
 }
 
