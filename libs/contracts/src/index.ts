@@ -1,4 +1,5 @@
 export * from './auth/access-token';
+export * from './auth/built-in-roles';
 export * from './auth/data-scope';
 export * from './auth/role-policy';
 export * from './customers/customer.events';

@@ -1,4 +1,4 @@
-import { BUILT_IN_ROLES } from './built-in-roles';
+import { BUILT_IN_ROLES } from '@fieldforce/contracts';
 import { normaliseFieldRules } from './field-rules';
 
 describe(normaliseFieldRules.name, () => {

@@ -3,7 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, MoreThan } from 'typeorm';
 import {
   BUILT_IN_ROLE_NAMES,
+  BUILT_IN_ROLES,
   grantsAction,
+  type RoleDefinition,
   type EffectivePolicy,
   type RolePolicy,
   uuidv7,
@@ -15,7 +17,6 @@ import { type Actor, currentEventCause } from '../../common/actor';
 import { violatedUniqueConstraint } from '../../common/database-errors';
 import { type Page, type PageRequest, toPage } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
-import { BUILT_IN_ROLES, type RoleDefinition } from './built-in-roles';
 import { type CreateRoleDto, type UpdateRoleDto } from './dto/role.dto';
 import { Role } from './entities/role.entity';
 import { normaliseFieldRules } from './field-rules';

@@ -1,15 +1,11 @@
-import { type BuiltInRoleName, type DataScope, type FieldRule } from '@fieldforce/contracts';
+import { type BuiltInRoleName, type RolePolicy } from './role-policy';
 
-export interface RoleDefinition {
-  rank: number;
-  scope: DataScope;
-  requiresTotp: boolean;
-  actions: string[];
-  fieldRules: Record<string, FieldRule>;
-}
+/** What a role grants, without its identity and version. */
+export type RoleDefinition = Pick<RolePolicy, 'rank' | 'scope' | 'requiresTotp' | 'actions' | 'fieldRules'>;
 
 /**
- * The roles every tenant starts with (tenants may edit them, never delete them). Reps keep
+ * The roles every tenant starts with (tenants may edit them, never delete them): seeded by the
+ * permissions service, and enforced by every other service for a tenant until role events arrive. Reps keep
  * their own customers and visits; supervisors run a team; regional managers a region; admins
  * everything, with a second factor.
  */
