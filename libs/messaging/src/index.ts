@@ -16,7 +16,12 @@ export {
   OUTBOX_LANES,
   outboxChannel,
 } from './outbox/messaging-tables';
-export { CLOUDEVENTS_CONTENT_TYPE, OutboxPublisher, type OutboxPublisherOptions } from './outbox/outbox.publisher';
+export {
+  CLOUDEVENTS_CONTENT_TYPE,
+  type OutboxEventInput,
+  OutboxPublisher,
+  type OutboxPublisherOptions,
+} from './outbox/outbox.publisher';
 export { type OutboxRecord, OutboxRelay, type OutboxRelayOptions } from './outbox/outbox.relay';
 export { EventSubscriptions } from './nest/event-subscriptions';
 export { MessagingModule } from './nest/messaging.module';
