@@ -139,7 +139,7 @@ describe('customers walking skeleton', () => {
       headers,
       payload: {
         grade: 'Z',
-        location: { lat: 91, lng: 13 },
+        location: { lat: 'north', lng: 13 },
         contacts: [{ name: 'Mara', email: 'not-an-email' }],
         creditLimit: 'a lot',
         unexpected: true,
@@ -155,6 +155,29 @@ describe('customers walking skeleton', () => {
       expect.arrayContaining(['name', 'grade', 'location.lat', 'contacts.0.email', 'creditLimit', 'unexpected']),
     );
     expect(JSON.stringify(problem)).not.toMatch(/stack|SELECT|INSERT/i);
+    expect(await countRows()).toBe(before);
+  });
+
+  it('answers an impossible location with 422 naming the coordinate, and writes nothing', async () => {
+    const before = await countRows();
+    const tooFarNorth = await app.inject({
+      method: 'POST',
+      url: '/api/v1/customers',
+      headers,
+      payload: { ...validCustomer(), location: { lat: 91, lng: 13 } },
+    });
+    // JSON has no NaN, but a number too large for a double parses as Infinity.
+    const infinite = await app.inject({
+      method: 'POST',
+      url: '/api/v1/customers',
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload: JSON.stringify({ ...validCustomer(), location: { lat: 52, lng: 13 } }).replace('"lng":13', '"lng":1e400'),
+    });
+
+    expect(tooFarNorth.statusCode).toBe(422);
+    expect(tooFarNorth.json()).toMatchObject({ code: 'GEO_INVALID_LOCATION', errors: [{ field: 'location.lat' }] });
+    expect(infinite.statusCode).toBe(422);
+    expect(infinite.json()).toMatchObject({ code: 'GEO_INVALID_LOCATION', errors: [{ field: 'location.lng' }] });
     expect(await countRows()).toBe(before);
   });
 

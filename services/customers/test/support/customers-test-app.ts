@@ -1,10 +1,9 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { authProblems } from '@fieldforce/auth';
 import { createServiceApp, loadConfig } from '@fieldforce/platform';
 import { TestJwks, testDatabaseUrl, testKafka, type TestKafka } from '@fieldforce/testing';
 import { AppModule } from '../../src/app.module';
 import { CustomersEnv, toCustomersConfig } from '../../src/config/customers.config';
-import { customerProblems } from '../../src/modules/customers/customers.exception';
+import { customersProblemMappings } from '../../src/problems';
 
 export interface CustomersTestApp {
   app: NestFastifyApplication;
@@ -14,8 +13,11 @@ export interface CustomersTestApp {
   close(): Promise<void>;
 }
 
-/** The customers service as `main.ts` builds it, over this run's database and broker, trusting a test JWKS. */
-export async function startCustomersTestApp(): Promise<CustomersTestApp> {
+/**
+ * The customers service as `main.ts` builds it, over this run's database and broker, trusting a
+ * test JWKS; `env` overrides variables (e.g. `SPATIAL_BACKEND`).
+ */
+export async function startCustomersTestApp(env: Record<string, string> = {}): Promise<CustomersTestApp> {
   const kafka = testKafka();
   const jwks = await TestJwks.start();
   const config = loadConfig(CustomersEnv, toCustomersConfig, {
@@ -25,10 +27,11 @@ export async function startCustomersTestApp(): Promise<CustomersTestApp> {
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
     ...jwks.env(),
+    ...env,
   });
   const app = await createServiceApp(AppModule.forConfig(config), config, {
     openApi: { title: 'customers', version: 'test' },
-    problemMappings: [customerProblems, authProblems],
+    problemMappings: customersProblemMappings,
   });
   return {
     app,

@@ -1,10 +1,34 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
 import { AccessPolicy, type AuthenticatedUser, CurrentPolicy, CurrentUser, RequireAction } from '@fieldforce/auth';
+import { IdempotencyKey, type IdempotencyKeyHeader, ifMatchVersion } from '@fieldforce/platform';
+import { type ExpectedVersion } from './customer-writes';
 import { CustomersService } from './customers.service';
 import { CreateCustomerDto } from './dto/create-customer.dto';
 import { CustomerResponse } from './dto/customer.response';
+import { UpdateCustomerDto } from './dto/update-customer.dto';
+
+const IDEMPOTENCY_KEY_DOC = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Replaying the request with the same key answers the first response; the same key with another body is a 422',
+};
+const IF_MATCH_DOC = { name: 'If-Match', required: false, description: 'The ETag of the version this write replaces' };
+
+/** The version the client says it replaces: the If-Match header first, else the body's `version`. */
+function expectedVersion(ifMatch: string | undefined, bodyVersion: number | undefined): ExpectedVersion | undefined {
+  const headerVersion = ifMatchVersion(ifMatch);
+  if (headerVersion !== undefined) return { version: headerVersion, precondition: true };
+  return bodyVersion === undefined ? undefined : { version: bodyVersion, precondition: false };
+}
 
 @ApiTags('customers')
 @ApiBearerAuth()
@@ -15,14 +39,16 @@ export class CustomersController {
   @Post()
   @HttpCode(201)
   @RequireAction('customer:create')
+  @ApiHeader(IDEMPOTENCY_KEY_DOC)
   @ApiCreatedResponse({ type: CustomerResponse, description: 'Created, or the same customer again for a replayed create' })
   async create(
     @CurrentUser() user: AuthenticatedUser,
     @CurrentPolicy() policy: AccessPolicy,
     @Body() body: CreateCustomerDto,
+    @IdempotencyKey() idempotency: IdempotencyKeyHeader | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CustomerResponse> {
-    const { customer } = await this.customers.create(user, policy, body);
+    const { customer } = await this.customers.create(user, policy, body, idempotency);
     void reply.header('etag', `"${customer.version}"`).header('location', `/api/v1/customers/${customer.id}`);
     return customer;
   }
@@ -39,5 +65,39 @@ export class CustomersController {
     const customer = await this.customers.get(user, policy, id);
     void reply.header('etag', `"${customer.version}"`);
     return customer;
+  }
+
+  @Patch(':id')
+  @RequireAction('customer:update')
+  @ApiHeader({ ...IF_MATCH_DOC, description: `${IF_MATCH_DOC.description}; without it the body must carry \`version\` (else 428)` })
+  @ApiHeader(IDEMPOTENCY_KEY_DOC)
+  @ApiOkResponse({ type: CustomerResponse })
+  async update(
+    @CurrentUser() user: AuthenticatedUser,
+    @CurrentPolicy() policy: AccessPolicy,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateCustomerDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @IdempotencyKey() idempotency: IdempotencyKeyHeader | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CustomerResponse> {
+    const customer = await this.customers.update(user, policy, id, body, expectedVersion(ifMatch, body.version), idempotency);
+    void reply.header('etag', `"${customer.version}"`);
+    return customer;
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireAction('customer:delete')
+  @ApiHeader(IF_MATCH_DOC)
+  @ApiHeader(IDEMPOTENCY_KEY_DOC)
+  @ApiNoContentResponse({ description: 'Deleted (soft)' })
+  async delete(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @IdempotencyKey() idempotency: IdempotencyKeyHeader | undefined,
+  ): Promise<void> {
+    await this.customers.delete(user, id, expectedVersion(ifMatch, undefined), idempotency);
   }
 }

@@ -1,13 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { type QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { type AccessPolicy, applyDataScope, type AuthenticatedUser } from '@fieldforce/auth';
 import { type CustomerState, uuidv7 } from '@fieldforce/contracts';
 import { OutboxPublisher } from '@fieldforce/messaging';
+import { type AggregateChanges, IdempotentWrites, updateVersioned } from '@fieldforce/persistence';
+import { CommonException, type IdempotencyKeyHeader } from '@fieldforce/platform';
+import { assertValidLocation } from '../geo/geo';
+import { changedFieldsOf, changeEventType, columnsOf, type CustomerFields, customerFieldsOf } from './customer-fields';
 import { toCustomerState } from './customer.state';
+import { CUSTOMER, type ExpectedVersion, idempotentRequest } from './customer-writes';
 import { CustomerException } from './customers.exception';
 import { type CreateCustomerDto, DEFAULT_GRADE } from './dto/create-customer.dto';
+import { type UpdateCustomerDto } from './dto/update-customer.dto';
 import { Customer } from './entities/customer.entity';
 
 const UNIQUE_VIOLATION = '23505';
@@ -19,9 +24,6 @@ function violatedConstraint(error: unknown): string | undefined {
   const driverError = error.driverError as { code?: string; constraint?: string };
   return driverError.code === UNIQUE_VIOLATION ? driverError.constraint : undefined;
 }
-
-/** The field policy's resource name of a customer. */
-const CUSTOMER = 'customer';
 
 /**
  * What a create sets when the request leaves a field out: the creator owns the customer, in the
@@ -60,44 +62,56 @@ function providedFields(input: CreateCustomerDto): string[] {
   return [...new Set([...given, 'grade', 'ownerId', 'orgPath'])];
 }
 
-// Compared as JSON so that nested contacts and custom fields count too.
+// Compared as stored state, so nested contacts and custom fields count too.
 function sameContent(stored: Customer, fields: Partial<Customer>): boolean {
-  return (Object.keys(fields) as (keyof Customer)[]).every(
-    (key) => JSON.stringify(stored[key]) === JSON.stringify(fields[key]),
-  );
+  const state = toCustomerState(stored);
+  const requested = toCustomerState({ ...stored, ...fields } as Customer);
+  return changedFieldsOf(state, customerFieldsOf(requested)).length === 0;
+}
+
+/** The current values of the fields the user may read: writing one unchanged is not a write. */
+function readableValues(policy: AccessPolicy, current: CustomerState): Record<string, unknown> {
+  return policy.maskReadable(CUSTOMER, current);
 }
 
 @Injectable()
 export class CustomersService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly outbox: OutboxPublisher,
+    private readonly writes: IdempotentWrites,
   ) {}
 
   /**
    * Creates a customer in the user's tenant and publishes `customer.created` in the same
    * transaction; answers it without the fields the user may not read. Replaying a create (same
-   * client id, same content) answers the stored customer and publishes nothing. Setting a field
-   * the user may not write (other than to its default) is refused, naming the field.
+   * client id, same content, or the same Idempotency-Key) answers the stored customer and
+   * publishes nothing. Setting a field the user may not write (other than to its default) is
+   * refused, naming the field; an impossible location is a 422.
    */
   async create(
     user: AuthenticatedUser,
     policy: AccessPolicy,
     input: CreateCustomerDto,
+    idempotency?: IdempotencyKeyHeader,
   ): Promise<{ customer: CustomerState; created: boolean }> {
     policy.assertWritable(CUSTOMER, input, { defaults: createDefaults(user) });
+    if (input.location) assertValidLocation(input.location);
     const id = input.id ?? uuidv7();
     const fields = fieldsOf(user, input);
-    const replay = await this.replayOf(id, fields);
-    if (replay) return { customer: policy.maskReadable(CUSTOMER, replay), created: false };
     try {
-      const customer = await this.dataSource.transaction((manager) => this.insert(manager, id, fields, providedFields(input)));
-      return { customer: policy.maskReadable(CUSTOMER, customer), created: true };
+      const { result } = await this.writes.run(idempotentRequest(user, idempotency), async (manager) => {
+        const replay = await this.replayOf(manager, id, fields);
+        if (replay) return { customer: policy.maskReadable(CUSTOMER, replay), created: false };
+        const customer = await this.insert(manager, id, fields, providedFields(input));
+        return { customer: policy.maskReadable(CUSTOMER, customer), created: true };
+      });
+      return result;
     } catch (error) {
       const constraint = violatedConstraint(error);
       // A concurrent create with the same id won the race: answer like any replay.
       if (constraint === PRIMARY_KEY) {
-        const concurrent = await this.replayOf(id, fields);
+        const concurrent = await this.replayOf(this.dataSource.manager, id, fields);
         if (concurrent) return { customer: policy.maskReadable(CUSTOMER, concurrent), created: false };
       }
       if (constraint === EXTERNAL_ID_KEY && input.externalId) throw CustomerException.externalIdTaken(input.externalId);
@@ -110,10 +124,109 @@ export class CustomersService {
    * so records out of scope are not revealed), without the fields the user may not read.
    */
   async get(user: AuthenticatedUser, policy: AccessPolicy, id: string): Promise<CustomerState> {
-    const query = this.dataSource.getRepository(Customer).createQueryBuilder('customer').where('customer.id = :id', { id });
-    const customer = await applyDataScope(query, user).getOne();
+    const customer = await this.scoped(this.dataSource.manager, user, id).getOne();
     if (!customer) throw CustomerException.notFound(id);
     return policy.maskReadable(CUSTOMER, toCustomerState(customer));
+  }
+
+  /**
+   * Applies a partial update to a customer in the user's scope if it is still at the expected
+   * version (412 for a stale If-Match, 409 for a stale body version), and publishes `graded` when
+   * the grade changed, else `updated`, with the changed fields. An update that changes nothing
+   * answers the customer as it is, without a new version or event. Writing a field the user may
+   * not write is a 403 naming it (sending its current, readable value unchanged is not a write).
+   */
+  async update(
+    user: AuthenticatedUser,
+    policy: AccessPolicy,
+    id: string,
+    input: UpdateCustomerDto,
+    expected: ExpectedVersion | undefined,
+    idempotency?: IdempotencyKeyHeader,
+  ): Promise<CustomerState> {
+    if (!expected) throw CommonException.preconditionRequired(CUSTOMER, id);
+    const requested = customerFieldsOf(input);
+    if (requested.location) assertValidLocation(requested.location);
+    try {
+      const { result } = await this.writes.run(idempotentRequest(user, idempotency), async (manager) => {
+        const current = await this.lockForWrite(manager, user, id, expected);
+        policy.assertWritable(CUSTOMER, requested, { defaults: readableValues(policy, current) });
+        const changedFields = changedFieldsOf(current, requested);
+        if (changedFields.length === 0) return policy.maskReadable(CUSTOMER, current);
+        const changes = Object.fromEntries(changedFields.map((name) => [name, requested[name as keyof CustomerFields]]));
+        const customer = await this.applyChanges(manager, current, columnsOf(changes));
+        await this.outbox.publish(manager, changeEventType(changedFields), {
+          subject: customer.id,
+          tenantId: customer.tenantId,
+          data: { customer, changedFields },
+        });
+        return policy.maskReadable(CUSTOMER, customer);
+      });
+      return result;
+    } catch (error) {
+      if (violatedConstraint(error) === EXTERNAL_ID_KEY && requested.externalId) {
+        throw CustomerException.externalIdTaken(requested.externalId);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Soft-deletes a customer in the user's scope (checking the version when one is given) and
+   * publishes `deleted` with its last state; it leaves every read and list, and its externalId is
+   * free again.
+   */
+  async delete(
+    user: AuthenticatedUser,
+    id: string,
+    expected: ExpectedVersion | undefined,
+    idempotency?: IdempotencyKeyHeader,
+  ): Promise<void> {
+    await this.writes.run(idempotentRequest(user, idempotency), async (manager) => {
+      await this.lockForWrite(manager, user, id, expected);
+      await manager.query(
+        `UPDATE customers.customers SET deleted_at = now(), updated_at = now(), version = version + 1 WHERE id = $1`,
+        [id],
+      );
+      const customer = toCustomerState(await manager.getRepository(Customer).findOneOrFail({ where: { id }, withDeleted: true }));
+      await this.outbox.publish(manager, 'fieldforce.customers.customer.deleted.v1', {
+        subject: customer.id,
+        tenantId: customer.tenantId,
+        data: { customer, changedFields: ['deletedAt'] },
+      });
+      return null;
+    });
+  }
+
+  private scoped(manager: EntityManager, user: AuthenticatedUser, id: string) {
+    const query = manager.getRepository(Customer).createQueryBuilder('customer').where('customer.id = :id', { id });
+    return applyDataScope(query, user);
+  }
+
+  /** The customer in the user's scope, locked for this transaction, if still at the expected version. */
+  private async lockForWrite(
+    manager: EntityManager,
+    user: AuthenticatedUser,
+    id: string,
+    expected: ExpectedVersion | undefined,
+  ): Promise<CustomerState> {
+    const customer = await this.scoped(manager, user, id).setLock('pessimistic_write').getOne();
+    if (!customer) throw CustomerException.notFound(id);
+    if (expected && customer.version !== expected.version) {
+      throw expected.precondition
+        ? CommonException.preconditionFailed(CUSTOMER, id, `"${expected.version}"`)
+        : CommonException.versionConflict(CUSTOMER, id, expected.version);
+    }
+    return toCustomerState(customer);
+  }
+
+  // The row is locked by this transaction, so the versioned update cannot find it stale.
+  private async applyChanges(manager: EntityManager, current: CustomerState, columns: Partial<Customer>): Promise<CustomerState> {
+    const repository = manager.getRepository(Customer);
+    // TypeORM's deep-partial type cannot express an open JSON object (customFields); the entity type holds.
+    const outcome = await updateVersioned(repository, current, columns as AggregateChanges<Customer>);
+    if (outcome.outcome !== 'updated') throw new Error(`customer ${current.id} changed under its row lock (${outcome.outcome})`);
+    return toCustomerState(await repository.findOneByOrFail({ id: current.id }));
   }
 
   private async insert(
@@ -135,8 +248,8 @@ export class CustomersService {
   }
 
   /** The stored customer when `id` exists with the same content; a conflict when it exists otherwise. */
-  private async replayOf(id: string, fields: Partial<Customer>): Promise<CustomerState | undefined> {
-    const stored = await this.dataSource.getRepository(Customer).findOne({ where: { id }, withDeleted: true });
+  private async replayOf(manager: EntityManager, id: string, fields: Partial<Customer>): Promise<CustomerState | undefined> {
+    const stored = await manager.getRepository(Customer).findOne({ where: { id }, withDeleted: true });
     if (!stored) return undefined;
     if (stored.tenantId !== fields.tenantId || stored.deletedAt !== null || !sameContent(stored, fields)) {
       throw CustomerException.alreadyExists(id);

@@ -24,17 +24,17 @@ export const DEFAULT_GRADE = 'D';
 
 const finite = { allowNaN: false, allowInfinity: false } as const;
 
+/**
+ * A location as the client sends it. Only its shape is checked here (400 when it is not two
+ * numbers); the ranges are checked by the service, which answers 422 for an impossible place.
+ */
 export class GeoPointDto {
   @ApiProperty({ minimum: -90, maximum: 90, example: 52.5321 })
-  @IsNumber(finite)
-  @Min(-90)
-  @Max(90)
+  @IsNumber({ allowNaN: true, allowInfinity: true })
   lat!: number;
 
   @ApiProperty({ minimum: -180, maximum: 180, example: 13.3849 })
-  @IsNumber(finite)
-  @Min(-180)
-  @Max(180)
+  @IsNumber({ allowNaN: true, allowInfinity: true })
   lng!: number;
 }
 

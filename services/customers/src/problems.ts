@@ -1,0 +1,7 @@
+import { authProblems } from '@fieldforce/auth';
+import { type DomainProblemMapping } from '@fieldforce/platform';
+import { customerProblems } from './modules/customers/customers.exception';
+import { geoProblems } from './modules/geo/geo.exception';
+
+/** How the customers service's error codes map to HTTP, for `main.ts` and the tests' app alike. */
+export const customersProblemMappings: readonly DomainProblemMapping[] = [customerProblems, geoProblems, authProblems];
