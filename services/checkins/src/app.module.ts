@@ -1,10 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@fieldforce/auth';
 import { MessagingModule } from '@fieldforce/messaging';
 import { ObservabilityModule } from '@fieldforce/observability';
 import { PersistenceModule } from '@fieldforce/persistence';
+import { RedisModule } from '@fieldforce/platform';
 import { type CheckinsConfig } from './config/checkins.config';
+import { DirectoryModule } from './modules/directory/directory.module';
+import { LivePositionsModule } from './modules/live-positions/live-positions.module';
+import { TrajectoriesModule } from './modules/trajectories/trajectories.module';
 
-/** The checkins service (check-ins, trajectories, live positions): bootable with its schema, outbox and health; features arrive with their issues. */
+/** The checkins service: check-ins, trajectories and live positions over its schema, outbox, Redis and access control. */
 @Module({})
 export class AppModule {
   static forConfig(config: CheckinsConfig): DynamicModule {
@@ -22,6 +27,11 @@ export class AppModule {
           kafka: config.kafka,
           shutdownTimeoutMs: config.shutdown.timeoutMs,
         }),
+        RedisModule.forRoot(config.redis),
+        AuthModule.forRoot(config.auth),
+        DirectoryModule,
+        LivePositionsModule,
+        TrajectoriesModule,
       ],
     };
   }

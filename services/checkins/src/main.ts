@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { authProblems } from '@fieldforce/auth';
 import { runService } from '@fieldforce/platform';
 import { AppModule } from './app.module';
 import { CheckinsEnv, toCheckinsConfig } from './config/checkins.config';
@@ -8,4 +9,5 @@ void runService({
   toConfig: toCheckinsConfig,
   appModule: (config) => AppModule.forConfig(config),
   openApi: { title: 'fieldforce checkins', version: '1' },
+  problemMappings: [authProblems],
 });

@@ -1,0 +1,150 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { type AuthenticatedUser } from '@fieldforce/auth';
+import { InjectConfig } from '@fieldforce/platform';
+import { utcDay } from '../../common/utc-day';
+import { type CheckinsConfig } from '../../config/checkins.config';
+import { DirectoryService } from '../directory/directory.service';
+import { LivePositionStore } from '../live-positions/live-position.store';
+import { isMissingPartition, type PointSource, TrackPointsRepository } from './track-points.repository';
+import { oldestKeptDay, TrackPartitions } from './track/track-partitions';
+import { PointRejection, type RejectedPoint, type ValidTrackPoint, validateTrackPoints } from './track/track-point';
+
+/** The outcome of one batch: new points stored, points already stored, and each refused point. */
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: RejectedPoint[];
+}
+
+/** The user a batch of points belongs to: always the token's user, never a client-named one. */
+export type TrackOwner = Pick<AuthenticatedUser, 'userId' | 'tenantId' | 'orgPath'>;
+
+// A tenant's retention choice is re-read at most this often per replica.
+const SETTINGS_TTL_MS = 60_000;
+// (tenant, day) → retention class never changes once fixed; the cache only needs a size bound.
+const DAY_CLASS_CACHE_LIMIT = 100_000;
+
+/**
+ * Exactly-once ingest of track points: each point is validated on its own, given the retention
+ * class of its day, and inserted in one statement per batch where a point already stored
+ * (same user, device, key and capture time) is skipped. Replays, overlaps, out-of-order and late
+ * batches therefore store every point once.
+ */
+@Injectable()
+export class TrackIngestService {
+  private readonly logger = new Logger(TrackIngestService.name);
+  private readonly tenantRetention = new Map<string, { retentionDays: number; loadedAt: number }>();
+  private readonly dayClasses = new Map<string, number>();
+
+  constructor(
+    private readonly points: TrackPointsRepository,
+    private readonly partitions: TrackPartitions,
+    private readonly directory: DirectoryService,
+    private readonly livePositions: LivePositionStore,
+    @InjectConfig() private readonly config: CheckinsConfig,
+  ) {}
+
+  /** Stores a batch of the user's points from one device; one bad point never fails the others. */
+  async ingest(owner: TrackOwner, batch: { deviceId: string; points: readonly unknown[] }, now = new Date()): Promise<IngestResult> {
+    const { valid, rejected } = validateTrackPoints(batch.points, now);
+    const source: PointSource = { tenantId: owner.tenantId, userId: owner.userId, deviceId: batch.deviceId };
+    let stored: { accepted: number; kept: ValidTrackPoint[]; tooOld: RejectedPoint[] };
+    try {
+      stored = await this.store(source, valid, now);
+    } catch (error) {
+      if (!isMissingPartition(error)) throw error;
+      // Another replica dropped or had not yet created a partition this one thought it knew.
+      this.partitions.forget();
+      stored = await this.store(source, valid, now);
+    }
+    await this.directory.rememberUser(owner);
+    await this.recordLivePosition(source, stored.kept);
+    return {
+      accepted: stored.accepted,
+      duplicates: stored.kept.length - stored.accepted,
+      rejected: [...rejected, ...stored.tooOld].sort((a, b) => a.index - b.index),
+    };
+  }
+
+  /** The tenant's retention of raw points in days (its choice, or the service default). */
+  async retentionDays(tenantId: string): Promise<number> {
+    const cached = this.tenantRetention.get(tenantId);
+    if (cached && Date.now() - cached.loadedAt < SETTINGS_TTL_MS) return cached.retentionDays;
+    const retentionDays = (await this.points.tenantRetention(tenantId)) ?? this.config.tracking.defaultRetentionDays;
+    this.tenantRetention.set(tenantId, { retentionDays, loadedAt: Date.now() });
+    return retentionDays;
+  }
+
+  /**
+   * Changes how long the tenant keeps raw points. Days already holding points keep the retention
+   * they were stored under (their partitions are per retention class); new days get this one.
+   */
+  async setRetentionDays(tenantId: string, retentionDays: number): Promise<void> {
+    await this.points.setTenantRetention(tenantId, retentionDays);
+    this.tenantRetention.delete(tenantId);
+  }
+
+  private async store(
+    source: PointSource,
+    valid: readonly ValidTrackPoint[],
+    now: Date,
+  ): Promise<{ accepted: number; kept: ValidTrackPoint[]; tooOld: RejectedPoint[] }> {
+    const today = utcDay(now);
+    const classes = await this.classesOf(source.tenantId, [...new Set(valid.map((point) => point.day))], today);
+    const kept: ValidTrackPoint[] = [];
+    const tooOld: RejectedPoint[] = [];
+    for (const point of valid) {
+      const retentionDays = classes.get(point.day);
+      if (retentionDays === undefined || point.day < oldestKeptDay(today, retentionDays)) {
+        tooOld.push({ index: point.index, reason: PointRejection.BeyondRetention, message: 'older than this tenant keeps track points' });
+      } else {
+        kept.push(point);
+      }
+    }
+    const keys = new Map(kept.map((point) => [point.day, { day: point.day, retentionDays: classes.get(point.day)! }]));
+    await this.partitions.ensure([...keys.values()]);
+    const accepted = await this.points.insert(source, kept, (day) => classes.get(day)!);
+    return { accepted, kept, tooOld };
+  }
+
+  private async classesOf(tenantId: string, days: readonly string[], today: string): Promise<Map<string, number>> {
+    const classes = new Map<string, number>();
+    const unknown: string[] = [];
+    for (const day of days) {
+      const retentionDays = this.dayClasses.get(`${tenantId}|${day}`);
+      if (retentionDays === undefined) unknown.push(day);
+      else classes.set(day, retentionDays);
+    }
+    if (unknown.length === 0) return classes;
+    const fixed = await this.points.retentionClasses(tenantId, unknown, await this.retentionDays(tenantId), today);
+    if (this.dayClasses.size + fixed.size > DAY_CLASS_CACHE_LIMIT) this.dayClasses.clear();
+    for (const [day, retentionDays] of fixed) {
+      this.dayClasses.set(`${tenantId}|${day}`, retentionDays);
+      classes.set(day, retentionDays);
+    }
+    return classes;
+  }
+
+  // Live positions are a convenience rebuilt from the points: Redis being away never fails an ingest.
+  private async recordLivePosition(source: PointSource, points: readonly ValidTrackPoint[]): Promise<void> {
+    const latest = points.reduce<ValidTrackPoint | undefined>(
+      (newest, point) => (!point.isMock && (!newest || point.capturedAt > newest.capturedAt) ? point : newest),
+      undefined,
+    );
+    if (!latest) return;
+    try {
+      await this.livePositions.record(source.tenantId, {
+        userId: source.userId,
+        lat: latest.lat,
+        lng: latest.lng,
+        accuracyM: latest.accuracyM,
+        speedMps: latest.speedMps,
+        headingDeg: latest.headingDeg,
+        capturedAt: latest.capturedAt.toISOString(),
+        deviceId: source.deviceId,
+      });
+    } catch (error) {
+      this.logger.warn({ err: error, userId: source.userId }, 'live position not recorded');
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { type ValidTrackPoint } from './track/track-point';
+
+/** A stored point as the track reads use it. */
+export interface StoredTrackPoint {
+  /** Capture time in epoch milliseconds. */
+  t: number;
+  lat: number;
+  lng: number;
+  accuracyM: number;
+  speedMps: number | null;
+  isMock: boolean;
+}
+
+/** Who sent a batch of points, and from which device. */
+export interface PointSource {
+  tenantId: string;
+  userId: string;
+  deviceId: string;
+}
+
+const NO_PARTITION = '23514';
+
+/** True when an insert found no partition for a row (a day not created yet, or dropped meanwhile). */
+export function isMissingPartition(error: unknown): boolean {
+  const driverError = (error as { driverError?: { code?: string; message?: string } }).driverError;
+  return driverError?.code === NO_PARTITION && /no partition of relation/.test(driverError.message ?? '');
+}
+
+// One statement for the whole batch: arrays in, one row per point out of unnest; a point whose
+// key is already stored (replay, overlap, or twice in the batch) is skipped by ON CONFLICT.
+const INSERT_POINTS = `
+  WITH stored AS (
+    INSERT INTO checkins.track_points
+      (tenant_id, user_id, device_id, captured_at, point_key, retention_days, lat, lng, accuracy_m, speed_mps, heading_deg, is_mock)
+    SELECT $1::uuid, $2::uuid, $3::text, point.*
+    FROM unnest($4::timestamptz[], $5::text[], $6::smallint[], $7::float8[], $8::float8[], $9::real[], $10::real[], $11::real[], $12::bool[])
+      AS point
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+  )
+  SELECT count(*)::int AS stored FROM stored`;
+
+// Fixes the retention class of days seen for the first time (at the tenant's current retention,
+// unless already too old for it) and reads the class of the others.
+const RETENTION_CLASSES = `
+  WITH fixed AS (
+    INSERT INTO checkins.track_days (tenant_id, day, retention_days)
+    SELECT $1::uuid, day, $3::smallint FROM unnest($2::date[]) AS day
+    WHERE day >= $4::date - $3::int
+    ON CONFLICT DO NOTHING
+    RETURNING day, retention_days
+  )
+  SELECT to_char(day, 'YYYY-MM-DD') AS day, retention_days AS "retentionDays" FROM fixed
+  UNION ALL
+  SELECT to_char(day, 'YYYY-MM-DD'), retention_days FROM checkins.track_days WHERE tenant_id = $1 AND day = ANY($2::date[])`;
+
+/** The SQL of raw track points: bulk insert, retention classes, reads by user and time. */
+@Injectable()
+export class TrackPointsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Stores the points (each with its day's retention class); answers how many were new. */
+  async insert(source: PointSource, points: readonly ValidTrackPoint[], retentionOf: (day: string) => number): Promise<number> {
+    if (points.length === 0) return 0;
+    const [row] = await this.dataSource.query<{ stored: number }[]>(INSERT_POINTS, [
+      source.tenantId,
+      source.userId,
+      source.deviceId,
+      points.map((point) => point.capturedAt.toISOString()),
+      points.map((point) => point.pointKey),
+      points.map((point) => retentionOf(point.day)),
+      points.map((point) => point.lat),
+      points.map((point) => point.lng),
+      points.map((point) => point.accuracyM),
+      points.map((point) => point.speedMps),
+      points.map((point) => point.headingDeg),
+      points.map((point) => point.isMock),
+    ]);
+    return row?.stored ?? 0;
+  }
+
+  /**
+   * The retention class of each day, fixing it at `retentionDays` for days seen for the first
+   * time. A day seen first when already older than `retentionDays` allows gets none.
+   */
+  async retentionClasses(tenantId: string, days: readonly string[], retentionDays: number, today: string): Promise<Map<string, number>> {
+    const classes = new Map<string, number>();
+    // Twice at most: a day fixed by a concurrent batch after this statement's snapshot shows up
+    // on the second read.
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const pending = days.filter((day) => !classes.has(day));
+      if (pending.length === 0) break;
+      const rows = await this.dataSource.query<{ day: string; retentionDays: number }[]>(RETENTION_CLASSES, [
+        tenantId,
+        pending,
+        retentionDays,
+        today,
+      ]);
+      for (const row of rows) classes.set(row.day, row.retentionDays);
+    }
+    return classes;
+  }
+
+  /** The tenant's chosen retention of raw points, if it chose one. */
+  async tenantRetention(tenantId: string): Promise<number | undefined> {
+    const [row] = await this.dataSource.query<{ retentionDays: number }[]>(
+      `SELECT retention_days AS "retentionDays" FROM checkins.tracking_settings WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    return row?.retentionDays;
+  }
+
+  /** Sets the tenant's retention of raw points (days captured from now on that are not fixed yet). */
+  async setTenantRetention(tenantId: string, retentionDays: number): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO checkins.tracking_settings (tenant_id, retention_days) VALUES ($1, $2)
+       ON CONFLICT (tenant_id) DO UPDATE SET retention_days = EXCLUDED.retention_days, updated_at = now()`,
+      [tenantId, retentionDays],
+    );
+  }
+
+  /** The retention classes tenants chose (besides the default), for creating partitions ahead. */
+  async chosenRetentions(): Promise<number[]> {
+    const rows = await this.dataSource.query<{ retentionDays: number }[]>(
+      `SELECT DISTINCT retention_days AS "retentionDays" FROM checkins.tracking_settings`,
+    );
+    return rows.map((row) => row.retentionDays);
+  }
+
+  /** The user's points captured in [from, to), in capture order (all devices merged). */
+  async track(tenantId: string, userId: string, from: Date, to: Date): Promise<StoredTrackPoint[]> {
+    return this.dataSource.query<StoredTrackPoint[]>(
+      `SELECT (extract(epoch FROM captured_at) * 1000)::float8 AS t, lat, lng, accuracy_m AS "accuracyM",
+              speed_mps AS "speedMps", is_mock AS "isMock"
+       FROM checkins.track_points
+       WHERE tenant_id = $1 AND user_id = $2 AND captured_at >= $3 AND captured_at < $4
+       ORDER BY captured_at, device_id, point_key`,
+      [tenantId, userId, from.toISOString(), to.toISOString()],
+    );
+  }
+
+  /** The user's last genuine (not mock) point captured in [notBefore, before), if any. */
+  async latestBefore(tenantId: string, userId: string, before: Date, notBefore: Date): Promise<StoredTrackPoint | undefined> {
+    const [row] = await this.dataSource.query<StoredTrackPoint[]>(
+      `SELECT (extract(epoch FROM captured_at) * 1000)::float8 AS t, lat, lng, accuracy_m AS "accuracyM",
+              speed_mps AS "speedMps", is_mock AS "isMock"
+       FROM checkins.track_points
+       WHERE tenant_id = $1 AND user_id = $2 AND captured_at < $3 AND captured_at >= $4 AND NOT is_mock
+       ORDER BY captured_at DESC LIMIT 1`,
+      [tenantId, userId, before.toISOString(), notBefore.toISOString()],
+    );
+    return row;
+  }
+}

@@ -1,0 +1,155 @@
+import { utcDay } from '../../../common/utc-day';
+
+/** Most points one ingest request may carry. */
+export const MAX_POINTS_PER_BATCH = 1000;
+
+/** How far a device clock may run ahead of the server's before its points count as captured in the future. */
+export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
+
+/** Why a point of a batch was not stored; every other point of the batch still is. */
+export enum PointRejection {
+  NotAnObject = 'NOT_AN_OBJECT',
+  UnknownField = 'UNKNOWN_FIELD',
+  /** Neither `id` nor `seq`: a point without a key could not be told apart from its replay. */
+  KeyMissing = 'KEY_MISSING',
+  /** Both `id` and `seq`: the key must be one or the other, or a replay could count twice. */
+  KeyAmbiguous = 'KEY_AMBIGUOUS',
+  InvalidId = 'INVALID_ID',
+  InvalidSeq = 'INVALID_SEQ',
+  InvalidLat = 'INVALID_LAT',
+  InvalidLng = 'INVALID_LNG',
+  InvalidAccuracy = 'INVALID_ACCURACY',
+  InvalidSpeed = 'INVALID_SPEED',
+  InvalidHeading = 'INVALID_HEADING',
+  InvalidIsMock = 'INVALID_IS_MOCK',
+  InvalidCapturedAt = 'INVALID_CAPTURED_AT',
+  CapturedInFuture = 'CAPTURED_IN_FUTURE',
+  /** Older than the tenant keeps points: the day's partition is (or is about to be) dropped. */
+  BeyondRetention = 'BEYOND_RETENTION',
+}
+
+/** One rejected point: its position in the batch and why. */
+export interface RejectedPoint {
+  index: number;
+  reason: PointRejection;
+  message: string;
+}
+
+/** A point that passed validation, normalised for storage. */
+export interface ValidTrackPoint {
+  /** Position in the batch, for rejections found later (retention). */
+  index: number;
+  /** The client's point id, or `seq:<n>`: with device and capture time, what makes a point unique. */
+  pointKey: string;
+  capturedAt: Date;
+  /** UTC day of `capturedAt`: the partition the point goes to. */
+  day: string;
+  lat: number;
+  lng: number;
+  accuracyM: number;
+  speedMps: number | null;
+  headingDeg: number | null;
+  isMock: boolean;
+}
+
+const FIELDS = new Set(['id', 'seq', 'lat', 'lng', 'accuracyM', 'speedMps', 'headingDeg', 'capturedAt', 'isMock']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// An ISO 8601 instant with an explicit offset: a local time without one would be guessed.
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+// Storage columns are `real`: bound the values so they stay meaningful in single precision.
+const MAX_ACCURACY_M = 1_000_000;
+const MAX_SPEED_MPS = 1_000;
+
+const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const between = (value: unknown, min: number, max: number): value is number =>
+  isFiniteNumber(value) && value >= min && value <= max;
+
+class Rejection extends Error {
+  constructor(
+    readonly reason: PointRejection,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function reject(reason: PointRejection, message: string): never {
+  throw new Rejection(reason, message);
+}
+
+function pointKeyOf(point: Record<string, unknown>): string {
+  const { id, seq } = point;
+  if (id !== undefined && seq !== undefined) reject(PointRejection.KeyAmbiguous, 'give either id or seq, not both');
+  if (id !== undefined) {
+    if (typeof id !== 'string' || !UUID.test(id)) reject(PointRejection.InvalidId, 'id must be a UUID');
+    return id.toLowerCase();
+  }
+  if (seq !== undefined) {
+    if (!Number.isSafeInteger(seq) || (seq as number) < 0) reject(PointRejection.InvalidSeq, 'seq must be a non-negative integer');
+    return `seq:${seq as number}`;
+  }
+  return reject(PointRejection.KeyMissing, 'a point needs an id or a seq');
+}
+
+function capturedAtOf(value: unknown, now: Date): Date {
+  const capturedAt = typeof value === 'string' && INSTANT.test(value) ? new Date(value) : undefined;
+  if (!capturedAt || Number.isNaN(capturedAt.getTime())) {
+    reject(PointRejection.InvalidCapturedAt, 'capturedAt must be an ISO 8601 instant with a time zone');
+  }
+  if (capturedAt.getTime() > now.getTime() + MAX_CLOCK_AHEAD_MS) {
+    reject(PointRejection.CapturedInFuture, 'capturedAt lies in the future; check the device clock');
+  }
+  return capturedAt;
+}
+
+function optionalNumber(value: unknown, min: number, max: number, reason: PointRejection, message: string): number | null {
+  if (value === undefined || value === null) return null;
+  return between(value, min, max) ? value : reject(reason, message);
+}
+
+function validPoint(raw: unknown, index: number, now: Date): ValidTrackPoint {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) reject(PointRejection.NotAnObject, 'a point must be an object');
+  const point = raw as Record<string, unknown>;
+  const unknown = Object.keys(point).find((field) => !FIELDS.has(field));
+  if (unknown !== undefined) reject(PointRejection.UnknownField, `unknown field ${unknown}`);
+  const pointKey = pointKeyOf(point);
+  if (!between(point.lat, -90, 90)) reject(PointRejection.InvalidLat, 'lat must be a number between -90 and 90');
+  if (!between(point.lng, -180, 180)) reject(PointRejection.InvalidLng, 'lng must be a number between -180 and 180');
+  if (!between(point.accuracyM, 0, MAX_ACCURACY_M)) {
+    reject(PointRejection.InvalidAccuracy, `accuracyM must be a number between 0 and ${MAX_ACCURACY_M}`);
+  }
+  const speedMps = optionalNumber(point.speedMps, 0, MAX_SPEED_MPS, PointRejection.InvalidSpeed, `speedMps must be between 0 and ${MAX_SPEED_MPS}`);
+  const headingDeg = optionalNumber(point.headingDeg, 0, 360, PointRejection.InvalidHeading, 'headingDeg must be between 0 and 360');
+  if (point.isMock !== undefined && typeof point.isMock !== 'boolean') reject(PointRejection.InvalidIsMock, 'isMock must be a boolean');
+  const capturedAt = capturedAtOf(point.capturedAt, now);
+  return {
+    index,
+    pointKey,
+    capturedAt,
+    day: utcDay(capturedAt),
+    lat: point.lat,
+    lng: point.lng,
+    accuracyM: point.accuracyM,
+    speedMps,
+    headingDeg,
+    isMock: point.isMock === true,
+  };
+}
+
+/**
+ * Checks each point of a batch on its own: the valid ones are normalised for storage, each bad
+ * one is reported with its index and reason, and never fails the others.
+ */
+export function validateTrackPoints(points: readonly unknown[], now: Date): { valid: ValidTrackPoint[]; rejected: RejectedPoint[] } {
+  const valid: ValidTrackPoint[] = [];
+  const rejected: RejectedPoint[] = [];
+  points.forEach((raw, index) => {
+    try {
+      valid.push(validPoint(raw, index, now));
+    } catch (error) {
+      if (!(error instanceof Rejection)) throw error;
+      rejected.push({ index, reason: error.reason, message: error.message });
+    }
+  });
+  return { valid, rejected };
+}
