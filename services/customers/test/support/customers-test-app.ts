@@ -13,13 +13,17 @@ export interface CustomersTestApp {
   close(): Promise<void>;
 }
 
-/**
- * The customers service as `main.ts` builds it, over this run's database and broker, trusting a
- * test JWKS; `env` overrides variables (e.g. `SPATIAL_BACKEND`).
- */
-export async function startCustomersTestApp(env: Record<string, string> = {}): Promise<CustomersTestApp> {
+export interface CustomersTestAppOptions {
+  /** Variables overriding the test defaults (e.g. `SPATIAL_BACKEND`). */
+  env?: Record<string, string>;
+  /** Trust this JWKS (another app's) instead of starting one; the caller stops it. */
+  jwks?: TestJwks;
+}
+
+/** The customers service as `main.ts` builds it, over this run's database and broker, trusting a test JWKS. */
+export async function startCustomersTestApp(options: CustomersTestAppOptions = {}): Promise<CustomersTestApp> {
   const kafka = testKafka();
-  const jwks = await TestJwks.start();
+  const jwks = options.jwks ?? (await TestJwks.start());
   const config = loadConfig(CustomersEnv, toCustomersConfig, {
     DATABASE_URL: testDatabaseUrl('customers'),
     KAFKA_BROKERS: kafka.brokers.join(','),
@@ -27,7 +31,7 @@ export async function startCustomersTestApp(env: Record<string, string> = {}): P
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
     ...jwks.env(),
-    ...env,
+    ...options.env,
   });
   const app = await createServiceApp(AppModule.forConfig(config), config, {
     openApi: { title: 'customers', version: 'test' },
@@ -39,7 +43,7 @@ export async function startCustomersTestApp(env: Record<string, string> = {}): P
     kafka,
     close: async () => {
       await app.close();
-      await jwks.stop();
+      if (!options.jwks) await jwks.stop();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -13,7 +13,8 @@ import { IdempotencyKey, type IdempotencyKeyHeader, ifMatchVersion } from '@fiel
 import { type ExpectedVersion } from './customer-writes';
 import { CustomersService } from './customers.service';
 import { CreateCustomerDto } from './dto/create-customer.dto';
-import { CustomerResponse } from './dto/customer.response';
+import { CustomerPage, CustomerResponse } from './dto/customer.response';
+import { ListCustomersQuery } from './dto/list-customers.query';
 import { UpdateCustomerDto } from './dto/update-customer.dto';
 
 const IDEMPOTENCY_KEY_DOC = {
@@ -51,6 +52,17 @@ export class CustomersController {
     const { customer } = await this.customers.create(user, policy, body, idempotency);
     void reply.header('etag', `"${customer.version}"`).header('location', `/api/v1/customers/${customer.id}`);
     return customer;
+  }
+
+  @Get()
+  @RequireAction('customer:read')
+  @ApiOkResponse({ type: CustomerPage })
+  async list(
+    @CurrentUser() user: AuthenticatedUser,
+    @CurrentPolicy() policy: AccessPolicy,
+    @Query() query: ListCustomersQuery,
+  ): Promise<CustomerPage> {
+    return this.customers.list(user, policy, query);
   }
 
   @Get(':id')

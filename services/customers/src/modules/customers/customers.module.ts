@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { IdempotentWrites } from '@fieldforce/persistence';
 import { GeoModule } from '../geo/geo.module';
 import { CustomersController } from './customers.controller';
+import { CustomersRepository } from './customers.repository';
 import { CustomersService } from './customers.service';
 import { Customer } from './entities/customer.entity';
 
@@ -31,6 +32,7 @@ class IdempotencyKeyPruning implements OnModuleInit, OnApplicationShutdown {
   providers: [
     { provide: IdempotentWrites, inject: [DataSource], useFactory: (dataSource: DataSource) => new IdempotentWrites(dataSource, { schema: 'customers' }) },
     IdempotencyKeyPruning,
+    CustomersRepository,
     CustomersService,
   ],
 })

@@ -6,11 +6,15 @@ import { type CustomerState, uuidv7 } from '@fieldforce/contracts';
 import { OutboxPublisher } from '@fieldforce/messaging';
 import { type AggregateChanges, IdempotentWrites, updateVersioned } from '@fieldforce/persistence';
 import { CommonException, type IdempotencyKeyHeader } from '@fieldforce/platform';
-import { assertValidLocation } from '../geo/geo';
+import { assertValidLocation, type LatLng } from '../geo/geo';
 import { changedFieldsOf, changeEventType, columnsOf, type CustomerFields, customerFieldsOf } from './customer-fields';
 import { toCustomerState } from './customer.state';
 import { CUSTOMER, type ExpectedVersion, idempotentRequest } from './customer-writes';
 import { CustomerException } from './customers.exception';
+import { type CustomerFilters, CustomersRepository } from './customers.repository';
+import { type CustomerListItem, type CustomerPage } from './dto/customer.response';
+import { DEFAULT_PAGE_SIZE, type ListCustomersQuery, MAX_PAGE_SIZE } from './dto/list-customers.query';
+import { decodeCursor, encodeCursor, filtersKey } from './list-cursor';
 import { type CreateCustomerDto, DEFAULT_GRADE } from './dto/create-customer.dto';
 import { type UpdateCustomerDto } from './dto/update-customer.dto';
 import { Customer } from './entities/customer.entity';
@@ -74,12 +78,41 @@ function readableValues(policy: AccessPolicy, current: CustomerState): Record<st
   return policy.maskReadable(CUSTOMER, current);
 }
 
+/** `lat,lng` as a point: 400 unless two numbers, 422 unless a possible place. */
+function parseNear(near: string): LatLng {
+  const parts = near.split(',');
+  if (parts.length !== 2 || parts.some((part) => part.trim() === '')) {
+    throw CommonException.validationFailed([{ field: 'near', message: 'must be lat,lng' }]);
+  }
+  const [lat, lng] = parts.map(Number) as [number, number];
+  const center = { lat, lng };
+  assertValidLocation(center, 'near');
+  return center;
+}
+
+/** The list filters of a query, checked: `near` and `radiusM` come together. */
+function filtersOf(query: ListCustomersQuery): CustomerFilters {
+  if ((query.near === undefined) !== (query.radiusM === undefined)) {
+    const missing = query.near === undefined ? 'near' : 'radiusM';
+    throw CommonException.validationFailed([{ field: missing, message: 'near and radiusM go together' }]);
+  }
+  return {
+    grades: query.grade,
+    ownerIds: query.ownerId,
+    tags: query.tag,
+    text: query.q,
+    updatedSince: query.updatedSince,
+    near: query.near === undefined || query.radiusM === undefined ? undefined : { center: parseNear(query.near), radiusM: query.radiusM },
+  };
+}
+
 @Injectable()
 export class CustomersService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxPublisher,
     private readonly writes: IdempotentWrites,
+    private readonly repository: CustomersRepository,
   ) {}
 
   /**
@@ -127,6 +160,28 @@ export class CustomersService {
     const customer = await this.scoped(this.dataSource.manager, user, id).getOne();
     if (!customer) throw CustomerException.notFound(id);
     return policy.maskReadable(CUSTOMER, toCustomerState(customer));
+  }
+
+  /**
+   * A page of the live customers in the user's data scope that match the query's filters, without
+   * the fields the user may not read; by id, or nearest first with `near`. Pages follow each other
+   * by an opaque cursor bound to the filters; `limit` is cut to ${MAX_PAGE_SIZE}.
+   */
+  async list(user: AuthenticatedUser, policy: AccessPolicy, query: ListCustomersQuery): Promise<CustomerPage> {
+    const filters = filtersOf(query);
+    const key = filtersKey(filters);
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, key);
+    const limit = Math.min(query.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+    // One row more than the page tells whether another page follows.
+    const rows = await this.repository.list(user, filters, after, limit + 1);
+    const page = rows.slice(0, limit);
+    const items: CustomerListItem[] = page.map(({ customer, distanceM }) =>
+      distanceM === undefined ? toCustomerState(customer) : { ...toCustomerState(customer), distanceM },
+    );
+    const last = page[page.length - 1];
+    const nextCursor =
+      rows.length > limit && last ? encodeCursor({ id: last.customer.id, ...(last.distanceM === undefined ? {} : { distanceM: last.distanceM }) }, key) : null;
+    return { items: policy.maskReadable(CUSTOMER, items), nextCursor };
   }
 
   /**

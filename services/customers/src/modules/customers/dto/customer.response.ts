@@ -21,3 +21,14 @@ export class CustomerResponse {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiPropertyOptional({ format: 'date-time', nullable: true }) deletedAt!: string | null;
 }
+
+/** A customer in a list; `distanceM` only in a `near` search. */
+export class CustomerListItem extends CustomerResponse {
+  @ApiPropertyOptional({ description: 'Metres from the `near` point' }) distanceM?: number;
+}
+
+/** A page of customers and the cursor of the next one (null on the last page). */
+export class CustomerPage {
+  @ApiProperty({ type: [CustomerListItem] }) items!: CustomerListItem[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
