@@ -2,6 +2,8 @@ export * from './auth/access-token';
 export * from './auth/built-in-roles';
 export * from './auth/data-scope';
 export * from './auth/role-policy';
+export * from './checkins/check-in.events';
+export * from './checkins/check-in.schema';
 export * from './customers/customer.events';
 export * from './customers/customer.schema';
 export * from './define-event';

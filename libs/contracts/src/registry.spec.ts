@@ -158,6 +158,7 @@ describe(topicsOf.name, () => {
       'fieldforce.permissions.user.v1',
       'fieldforce.permissions.org-unit.v1',
       'fieldforce.permissions.role.v1',
+      'fieldforce.checkins.check-in.v1',
     ]);
   });
 });

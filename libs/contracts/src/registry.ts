@@ -1,5 +1,6 @@
 import { type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { checkInCheckedOutV1, checkInRecordedV1, checkInReviewedV1 } from './checkins/check-in.events';
 import {
   customerAssignedV1,
   customerCreatedV1,
@@ -41,6 +42,9 @@ export const eventDefinitions = [
   orgUnitMovedV1,
   roleCreatedV1,
   roleUpdatedV1,
+  checkInRecordedV1,
+  checkInCheckedOutV1,
+  checkInReviewedV1,
 ] as const;
 
 type RegisteredDefinition = (typeof eventDefinitions)[number];

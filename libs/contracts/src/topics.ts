@@ -27,6 +27,9 @@ export function isDlqTopic(topic: string): boolean {
 
 /** Topics of the platform, one per aggregate stream. */
 export const Topics = {
+  checkins: {
+    checkIn: aggregateTopic('checkins', 'check-in'),
+  },
   customers: {
     customer: aggregateTopic('customers', 'customer'),
   },
