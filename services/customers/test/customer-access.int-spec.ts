@@ -5,7 +5,9 @@ import { BUILT_IN_ROLE_POLICIES } from '@fieldforce/auth';
 import { createEvent, type RolePolicy, Topics, uuidv7 } from '@fieldforce/contracts';
 import { type TestTokenClaims } from '@fieldforce/testing';
 import { CustomersController } from '../src/modules/customers/customers.controller';
+import { userState } from './factories/user.factory';
 import { type CustomersTestApp, startCustomersTestApp } from './support/customers-test-app';
+import { seedUsers } from './support/users';
 
 /** Polls `probe` until it holds; fails naming `what` after `timeoutMs`. */
 async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
@@ -68,8 +70,9 @@ describe(`${CustomersController.name} access control`, () => {
     for (const [name, claims] of Object.entries(userClaims)) {
       const id = randomUUID();
       users[name as keyof typeof userClaims] = { id, token: await service.jwks.sign({ ...claims, sub: id, tid: tenantId }) };
+      await seedUsers(service.app, [userState({ id, tenantId, orgPath: claims.org, roles: claims.roles })]);
     }
-        customers.ofRepNorth = await create(users.adminNorth, { ownerId: users.repNorth.id, grade: 'A', creditLimit: 25000 });
+    customers.ofRepNorth = await create(users.adminNorth, { ownerId: users.repNorth.id, grade: 'A', creditLimit: 25000 });
     customers.ofOtherRepNorth = await create(users.supervisorNorth, { ownerId: users.otherRepNorth.id, grade: 'B' });
     customers.ofRepSouth = await create(users.supervisorSouth, { ownerId: users.repSouth.id });
     customers.atHq = await create(users.admin);

@@ -6,8 +6,10 @@ import { uuidv7 } from '@fieldforce/contracts';
 import { KafkaTopicCollector } from '@fieldforce/testing';
 import { CustomersService } from '../src/modules/customers/customers.service';
 import { customerInput } from './factories/customer.factory';
+import { userState } from './factories/user.factory';
 import { type CustomersTestApp, startCustomersTestApp } from './support/customers-test-app';
 import { outboxEventsOf } from './support/outbox';
+import { seedUsers } from './support/users';
 
 const CUSTOMER_TOPIC = 'fieldforce.customers.customer.v1';
 
@@ -27,6 +29,7 @@ describe(`${CustomersService.name} writes`, () => {
     dataSource = app.get(DataSourceToken);
     admin = await service.jwks.sign({ sub: adminId, tid: tenantId, roles: ['admin'], org: 'hq' });
     rep = await service.jwks.sign({ sub: repId, tid: tenantId, roles: ['rep'], org: 'hq.north' });
+    await seedUsers(app, [userState({ id: repId, tenantId, orgPath: 'hq.north' })]);
   });
 
   afterAll(async () => {

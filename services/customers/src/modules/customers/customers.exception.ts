@@ -5,6 +5,8 @@ export enum CustomerErrorCode {
   /** A create reused an existing customer's id with different content. */
   AlreadyExists = 'CUSTOMER_ALREADY_EXISTS',
   ExternalIdTaken = 'CUSTOMER_EXTERNAL_ID_TAKEN',
+  /** The owner named is no active user of the tenant in the caller's data scope. */
+  OwnerUnknown = 'CUSTOMER_OWNER_UNKNOWN',
 }
 
 export class CustomerException extends DomainException<CustomerErrorCode> {
@@ -27,6 +29,14 @@ export class CustomerException extends DomainException<CustomerErrorCode> {
       { errors: [{ field: 'externalId', message: 'is already used by another customer' }] },
     );
   }
+
+  static ownerUnknown(ownerId: string): CustomerException {
+    return new CustomerException(
+      CustomerErrorCode.OwnerUnknown,
+      `user ${ownerId} cannot own customers you manage: not an active user of your tenant within your data scope`,
+      { errors: [{ field: 'ownerId', message: 'is not an active user within your data scope' }] },
+    );
+  }
 }
 
 export const customerProblems = mapDomainErrors(CustomerException, (code: CustomerErrorCode) => {
@@ -37,6 +47,8 @@ export const customerProblems = mapDomainErrors(CustomerException, (code: Custom
       return { status: 409, title: 'Customer already exists' };
     case CustomerErrorCode.ExternalIdTaken:
       return { status: 409, title: 'External id already used' };
+    case CustomerErrorCode.OwnerUnknown:
+      return { status: 422, title: 'Unknown owner' };
     default: {
       const unmapped: never = code;
       throw new TypeError(`unmapped customer error code ${String(unmapped)}`);

@@ -3,10 +3,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { IdempotentWrites } from '@fieldforce/persistence';
 import { GeoModule } from '../geo/geo.module';
+import { UsersModule } from '../users/users.module';
+import { CustomerOwners } from './customer-owners';
 import { CustomersController } from './customers.controller';
 import { CustomersRepository } from './customers.repository';
 import { CustomersService } from './customers.service';
 import { Customer } from './entities/customer.entity';
+import { OwnerMovesSubscriber } from './owner-moves.subscriber';
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1_000;
 
@@ -27,13 +30,15 @@ class IdempotencyKeyPruning implements OnModuleInit, OnApplicationShutdown {
 }
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Customer]), GeoModule],
+  imports: [TypeOrmModule.forFeature([Customer]), GeoModule, UsersModule],
   controllers: [CustomersController],
   providers: [
     { provide: IdempotentWrites, inject: [DataSource], useFactory: (dataSource: DataSource) => new IdempotentWrites(dataSource, { schema: 'customers' }) },
     IdempotencyKeyPruning,
     CustomersRepository,
+    CustomerOwners,
     CustomersService,
+    OwnerMovesSubscriber,
   ],
 })
 export class CustomersModule {}

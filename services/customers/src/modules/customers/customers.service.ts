@@ -9,6 +9,7 @@ import { CommonException, type IdempotencyKeyHeader } from '@fieldforce/platform
 import { assertValidLocation, type LatLng } from '../geo/geo';
 import { changedFieldsOf, changeEventType, columnsOf, type CustomerFields, customerFieldsOf } from './customer-fields';
 import { toCustomerState } from './customer.state';
+import { CustomerOwners } from './customer-owners';
 import { CUSTOMER, type ExpectedVersion, idempotentRequest } from './customer-writes';
 import { CustomerException } from './customers.exception';
 import { type CustomerFilters, CustomersRepository } from './customers.repository';
@@ -30,16 +31,15 @@ function violatedConstraint(error: unknown): string | undefined {
 }
 
 /**
- * What a create sets when the request leaves a field out: the creator owns the customer, in the
- * creator's org unit (until the user read model can give the owner's), at the default grade.
- * A field the creator may not write may still take exactly its default.
+ * What a create sets when the request leaves a field out: the creator owns the customer, at the
+ * default grade. A field the creator may not write may still take exactly its default.
  */
 function createDefaults(user: AuthenticatedUser): Pick<Customer, 'ownerId' | 'grade' | 'creditLimit'> {
   return { ownerId: user.userId, grade: DEFAULT_GRADE, creditLimit: null };
 }
 
-/** The fields a create sets, in the shape of the stored customer. */
-function fieldsOf(user: AuthenticatedUser, input: CreateCustomerDto): Partial<Customer> {
+/** The fields a create sets, in the shape of the stored customer; the org path is the owner's. */
+function fieldsOf(user: AuthenticatedUser, input: CreateCustomerDto, orgPath: string): Partial<Customer> {
   const defaults = createDefaults(user);
   return {
     tenantId: user.tenantId,
@@ -52,7 +52,7 @@ function fieldsOf(user: AuthenticatedUser, input: CreateCustomerDto): Partial<Cu
     tags: input.tags ?? [],
     externalId: input.externalId ?? null,
     ownerId: input.ownerId ?? defaults.ownerId,
-    orgPath: user.orgPath,
+    orgPath,
     creditLimit: input.creditLimit ?? defaults.creditLimit,
     customFields: input.customFields ?? {},
   };
@@ -113,6 +113,7 @@ export class CustomersService {
     private readonly outbox: OutboxPublisher,
     private readonly writes: IdempotentWrites,
     private readonly repository: CustomersRepository,
+    private readonly owners: CustomerOwners,
   ) {}
 
   /**
@@ -120,7 +121,8 @@ export class CustomersService {
    * transaction; answers it without the fields the user may not read. Replaying a create (same
    * client id, same content, or the same Idempotency-Key) answers the stored customer and
    * publishes nothing. Setting a field the user may not write (other than to its default) is
-   * refused, naming the field; an impossible location is a 422.
+   * refused, naming the field; an impossible location, or an owner who is no active user in the
+   * user's scope, is a 422. The customer takes its owner's org path.
    */
   async create(
     user: AuthenticatedUser,
@@ -131,7 +133,7 @@ export class CustomersService {
     policy.assertWritable(CUSTOMER, input, { defaults: createDefaults(user) });
     if (input.location) assertValidLocation(input.location);
     const id = input.id ?? uuidv7();
-    const fields = fieldsOf(user, input);
+    const fields = fieldsOf(user, input, await this.owners.orgPathOf(user, input.ownerId ?? user.userId));
     try {
       const { result } = await this.writes.run(idempotentRequest(user, idempotency), async (manager) => {
         const replay = await this.replayOf(manager, id, fields);
