@@ -1,10 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@fieldforce/auth';
 import { MessagingModule } from '@fieldforce/messaging';
 import { ObservabilityModule } from '@fieldforce/observability';
 import { PersistenceModule } from '@fieldforce/persistence';
 import { type VisitsConfig } from './config/visits.config';
+import { CustomersModule } from './modules/customers/customers.module';
+import { TemplatesModule } from './modules/templates/templates.module';
 
-/** The visits service (visit templates, plans, tasks, reports, reminders): bootable with its schema, outbox and health; features arrive with their issues. */
+/** The visits service: its schema, its outbox, its access control, its features. */
 @Module({})
 export class AppModule {
   static forConfig(config: VisitsConfig): DynamicModule {
@@ -22,6 +25,9 @@ export class AppModule {
           kafka: config.kafka,
           shutdownTimeoutMs: config.shutdown.timeoutMs,
         }),
+        AuthModule.forRoot(config.auth),
+        CustomersModule,
+        TemplatesModule,
       ],
     };
   }
