@@ -13,7 +13,7 @@ const swcTransform = [
   },
 ];
 const moduleNameMapper = { '^@fieldforce/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' };
-const roots = ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/e2e', '<rootDir>/tools'];
+const roots = ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/e2e', '<rootDir>/tools', '<rootDir>/examples', '<rootDir>/deploy'];
 // otplib's default plugins load @scure/base and @noble/hashes, which ship ES modules only: jest
 // must compile those to CommonJS (Node itself requires them natively).
 const esmOnlyPackages = ['@scure', '@noble'];

@@ -38,14 +38,19 @@ const headersSchema: JsonSchema = {
   },
 };
 
+function asRecord(value: unknown): JsonSchema {
+  return typeof value === 'object' && value !== null ? (value as JsonSchema) : {};
+}
+
 function channelId(topic: string): string {
   return topic.replace(/^fieldforce\./, '');
 }
 
 function exampleEvent(definition: EventDefinition): JsonSchema {
   const data = plainSchema(definition.example);
-  // The example payload usually carries the aggregate id, which is then the subject and the key.
-  const subject = typeof data['id'] === 'string' ? data['id'] : '0190f5d2-6d1e-7a3c-9b1e-5d2c3a4b5c6d';
+  // The example payload usually carries the aggregate (or its id), whose id is then the subject and the key.
+  const aggregate = [data, ...Object.values(data)].find((value): value is JsonSchema => typeof asRecord(value)['id'] === 'string');
+  const subject = aggregate ? String(aggregate['id']) : '0190f5d2-6d1e-7a3c-9b1e-5d2c3a4b5c6d';
   return {
     specversion: '1.0',
     id: '0190f5d2-6d1e-7a3c-9b1e-000000000001',
