@@ -10,6 +10,8 @@ export type SpatialBackendSetting = (typeof SPATIAL_BACKENDS)[number];
 export class CustomersEnv extends withAuthEnv(BaseServiceEnv) {
   override PORT = 3002;
   override DATABASE_URL = 'postgres://fieldforce_customers:fieldforce_customers@127.0.0.1:5432/fieldforce';
+  // An import of 5,000 rows is a few megabytes of JSON.
+  override HTTP_BODY_LIMIT_BYTES = 10_485_760;
 
   @IsIn(SPATIAL_BACKENDS, { message: `must be one of ${SPATIAL_BACKENDS.join(', ')}` })
   SPATIAL_BACKEND: SpatialBackendSetting = 'auto';

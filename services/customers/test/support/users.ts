@@ -1,6 +1,7 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { type UserState } from '@fieldforce/contracts';
+import { RolePolicyStore } from '@fieldforce/auth';
+import { type RolePolicy, type UserState } from '@fieldforce/contracts';
 import { OwnerMovesSubscriber } from '../../src/modules/customers/owner-moves.subscriber';
 
 /**
@@ -11,5 +12,13 @@ export async function seedUsers(app: NestFastifyApplication, users: readonly Use
   const subscriber = app.get(OwnerMovesSubscriber);
   await app.get(DataSource).transaction(async (manager) => {
     for (const user of users) await subscriber.apply(manager, user);
+  });
+}
+
+/** Stores tenant role policies as their role events would (call before the tenant's first request: policies are cached). */
+export async function seedRoles(app: NestFastifyApplication, roles: readonly RolePolicy[]): Promise<void> {
+  const store = app.get(RolePolicyStore);
+  await app.get(DataSource).transaction(async (manager) => {
+    for (const role of roles) await store.apply(manager, role);
   });
 }

@@ -1,5 +1,5 @@
 import { customerCreatedV1, type CustomerState } from '@fieldforce/contracts';
-import { changedFieldsOf, changeEventType, columnsOf, customerFieldsOf } from './customer-fields';
+import { changedFieldsOf, columnsOf, customerFieldsOf } from './customer-fields';
 import { CustomerContactDto } from './dto/create-customer.dto';
 
 const stored = (): CustomerState => structuredClone(customerCreatedV1.example.customer);
@@ -35,12 +35,5 @@ describe(columnsOf.name, () => {
     expect(columnsOf({ location: { lat: 1, lng: 2 }, name: 'Kiosk' })).toEqual({ lat: 1, lng: 2, name: 'Kiosk' });
     expect(columnsOf({ location: null })).toEqual({ lat: null, lng: null });
     expect(columnsOf({ name: 'Kiosk' })).toEqual({ name: 'Kiosk' });
-  });
-});
-
-describe(changeEventType.name, () => {
-  it('publishes graded when the grade changed, updated otherwise', () => {
-    expect(changeEventType(['address', 'grade'])).toBe('fieldforce.customers.customer.graded.v1');
-    expect(changeEventType(['address'])).toBe('fieldforce.customers.customer.updated.v1');
   });
 });

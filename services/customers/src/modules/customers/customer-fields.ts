@@ -55,10 +55,3 @@ export function changedFieldsOf(current: CustomerState, next: CustomerFields): s
 function plain(value: unknown): unknown {
   return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
 }
-
-/** The event a change publishes: `graded` when the grade is among the changed fields, else `updated`. */
-export function changeEventType(
-  changedFields: readonly string[],
-): 'fieldforce.customers.customer.graded.v1' | 'fieldforce.customers.customer.updated.v1' {
-  return changedFields.includes('grade') ? 'fieldforce.customers.customer.graded.v1' : 'fieldforce.customers.customer.updated.v1';
-}

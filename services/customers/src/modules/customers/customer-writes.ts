@@ -1,6 +1,10 @@
-import { type AuthenticatedUser } from '@fieldforce/auth';
+import { type AccessPolicy, type AuthenticatedUser } from '@fieldforce/auth';
+import { type CustomerState } from '@fieldforce/contracts';
 import { type IdempotentRequest } from '@fieldforce/persistence';
 import { type IdempotencyKeyHeader } from '@fieldforce/platform';
+import { type CustomerFields } from './customer-fields';
+import { type Customer } from './entities/customer.entity';
+import { DEFAULT_GRADE } from './dto/create-customer.dto';
 
 /** The field policy's resource name of a customer. */
 export const CUSTOMER = 'customer';
@@ -17,4 +21,42 @@ export interface ExpectedVersion {
 /** A write's Idempotency-Key as the user's, in the user's tenant. */
 export function idempotentRequest(user: AuthenticatedUser, header: IdempotencyKeyHeader | undefined): IdempotentRequest | undefined {
   return header && { tenantId: user.tenantId, principal: user.userId, key: header.key, fingerprint: header.fingerprint };
+}
+
+/**
+ * What a create sets when the request leaves a field out: the creator owns the customer, at the
+ * default grade. A field the creator may not write may still take exactly its default.
+ */
+export function createDefaults(user: AuthenticatedUser): Pick<CustomerState, 'ownerId' | 'grade' | 'creditLimit'> {
+  return { ownerId: user.userId, grade: DEFAULT_GRADE, creditLimit: null };
+}
+
+/** The fields a create set, given or defaulted: what a `created` event lists as changed. */
+export function createdFields(given: CustomerFields): string[] {
+  return [...new Set([...Object.keys(given), 'grade', 'ownerId', 'orgPath'])];
+}
+
+/** The current values of the fields the user may read: writing one unchanged is not a write. */
+export function readableValues(policy: AccessPolicy, current: CustomerState): Record<string, unknown> {
+  return policy.maskReadable(CUSTOMER, current);
+}
+
+/** Every column of a new customer: the fields given, the rest defaulted; the org path is the owner's. */
+export function newCustomerColumns(user: AuthenticatedUser, given: CustomerFields, orgPath: string): Partial<Customer> {
+  const defaults = createDefaults(user);
+  return {
+    tenantId: user.tenantId,
+    name: given.name,
+    grade: given.grade ?? defaults.grade,
+    lat: given.location?.lat ?? null,
+    lng: given.location?.lng ?? null,
+    address: given.address ?? null,
+    contacts: given.contacts ?? [],
+    tags: given.tags ?? [],
+    externalId: given.externalId ?? null,
+    ownerId: given.ownerId ?? defaults.ownerId,
+    orgPath,
+    creditLimit: given.creditLimit ?? defaults.creditLimit,
+    customFields: given.customFields ?? {},
+  };
 }

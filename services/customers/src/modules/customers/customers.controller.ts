@@ -13,7 +13,9 @@ import { IdempotencyKey, type IdempotencyKeyHeader, ifMatchVersion } from '@fiel
 import { type ExpectedVersion } from './customer-writes';
 import { CustomersService } from './customers.service';
 import { CreateCustomerDto } from './dto/create-customer.dto';
+import { CustomerImportService } from './customer-import.service';
 import { CustomerPage, CustomerResponse } from './dto/customer.response';
+import { ImportCustomersDto, ImportResultResponse } from './dto/import-customers.dto';
 import { ListCustomersQuery } from './dto/list-customers.query';
 import { UpdateCustomerDto } from './dto/update-customer.dto';
 
@@ -35,7 +37,10 @@ function expectedVersion(ifMatch: string | undefined, bodyVersion: number | unde
 @ApiBearerAuth()
 @Controller('api/v1/customers')
 export class CustomersController {
-  constructor(private readonly customers: CustomersService) {}
+  constructor(
+    private readonly customers: CustomersService,
+    private readonly imports: CustomerImportService,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -52,6 +57,20 @@ export class CustomersController {
     const { customer } = await this.customers.create(user, policy, body, idempotency);
     void reply.header('etag', `"${customer.version}"`).header('location', `/api/v1/customers/${customer.id}`);
     return customer;
+  }
+
+  @Post('import')
+  @HttpCode(200)
+  @RequireAction('customer:import')
+  @ApiHeader(IDEMPOTENCY_KEY_DOC)
+  @ApiOkResponse({ type: ImportResultResponse, description: 'One result per row, in request order; bad rows do not stop the others' })
+  async import(
+    @CurrentUser() user: AuthenticatedUser,
+    @CurrentPolicy() policy: AccessPolicy,
+    @Body() body: ImportCustomersDto,
+    @IdempotencyKey() idempotency: IdempotencyKeyHeader | undefined,
+  ): Promise<ImportResultResponse> {
+    return this.imports.import(user, policy, body.rows, idempotency);
   }
 
   @Get()

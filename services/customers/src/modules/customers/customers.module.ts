@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { IdempotentWrites } from '@fieldforce/persistence';
 import { GeoModule } from '../geo/geo.module';
 import { UsersModule } from '../users/users.module';
+import { CustomerImportService } from './customer-import.service';
 import { CustomerOwners } from './customer-owners';
 import { CustomersController } from './customers.controller';
 import { CustomersRepository } from './customers.repository';
@@ -38,6 +39,7 @@ class IdempotencyKeyPruning implements OnModuleInit, OnApplicationShutdown {
     CustomersRepository,
     CustomerOwners,
     CustomersService,
+    CustomerImportService,
     OwnerMovesSubscriber,
   ],
 })

@@ -7,16 +7,25 @@ import { OutboxPublisher } from '@fieldforce/messaging';
 import { type AggregateChanges, IdempotentWrites, updateVersioned } from '@fieldforce/persistence';
 import { CommonException, type IdempotencyKeyHeader } from '@fieldforce/platform';
 import { assertValidLocation, type LatLng } from '../geo/geo';
-import { changedFieldsOf, changeEventType, columnsOf, type CustomerFields, customerFieldsOf } from './customer-fields';
+import { changeEvent } from './customer-events';
+import { changedFieldsOf, columnsOf, type CustomerFields, customerFieldsOf } from './customer-fields';
 import { toCustomerState } from './customer.state';
 import { CustomerOwners } from './customer-owners';
-import { CUSTOMER, type ExpectedVersion, idempotentRequest } from './customer-writes';
+import {
+  createDefaults,
+  createdFields,
+  CUSTOMER,
+  type ExpectedVersion,
+  idempotentRequest,
+  newCustomerColumns,
+  readableValues,
+} from './customer-writes';
 import { CustomerException } from './customers.exception';
 import { type CustomerFilters, CustomersRepository } from './customers.repository';
 import { type CustomerListItem, type CustomerPage } from './dto/customer.response';
 import { DEFAULT_PAGE_SIZE, type ListCustomersQuery, MAX_PAGE_SIZE } from './dto/list-customers.query';
 import { decodeCursor, encodeCursor, filtersKey } from './list-cursor';
-import { type CreateCustomerDto, DEFAULT_GRADE } from './dto/create-customer.dto';
+import { type CreateCustomerDto } from './dto/create-customer.dto';
 import { type UpdateCustomerDto } from './dto/update-customer.dto';
 import { Customer } from './entities/customer.entity';
 
@@ -30,52 +39,11 @@ function violatedConstraint(error: unknown): string | undefined {
   return driverError.code === UNIQUE_VIOLATION ? driverError.constraint : undefined;
 }
 
-/**
- * What a create sets when the request leaves a field out: the creator owns the customer, at the
- * default grade. A field the creator may not write may still take exactly its default.
- */
-function createDefaults(user: AuthenticatedUser): Pick<Customer, 'ownerId' | 'grade' | 'creditLimit'> {
-  return { ownerId: user.userId, grade: DEFAULT_GRADE, creditLimit: null };
-}
-
-/** The fields a create sets, in the shape of the stored customer; the org path is the owner's. */
-function fieldsOf(user: AuthenticatedUser, input: CreateCustomerDto, orgPath: string): Partial<Customer> {
-  const defaults = createDefaults(user);
-  return {
-    tenantId: user.tenantId,
-    name: input.name,
-    grade: input.grade ?? defaults.grade,
-    lat: input.location?.lat ?? null,
-    lng: input.location?.lng ?? null,
-    address: input.address ?? null,
-    contacts: input.contacts ?? [],
-    tags: input.tags ?? [],
-    externalId: input.externalId ?? null,
-    ownerId: input.ownerId ?? defaults.ownerId,
-    orgPath,
-    creditLimit: input.creditLimit ?? defaults.creditLimit,
-    customFields: input.customFields ?? {},
-  };
-}
-
-/** The customer fields a create set, given or defaulted: what a create event lists as changed. */
-function providedFields(input: CreateCustomerDto): string[] {
-  const given = Object.entries(input)
-    .filter(([key, value]) => key !== 'id' && value !== undefined)
-    .map(([key]) => key);
-  return [...new Set([...given, 'grade', 'ownerId', 'orgPath'])];
-}
-
 // Compared as stored state, so nested contacts and custom fields count too.
 function sameContent(stored: Customer, fields: Partial<Customer>): boolean {
   const state = toCustomerState(stored);
   const requested = toCustomerState({ ...stored, ...fields } as Customer);
   return changedFieldsOf(state, customerFieldsOf(requested)).length === 0;
-}
-
-/** The current values of the fields the user may read: writing one unchanged is not a write. */
-function readableValues(policy: AccessPolicy, current: CustomerState): Record<string, unknown> {
-  return policy.maskReadable(CUSTOMER, current);
 }
 
 /** `lat,lng` as a point: 400 unless two numbers, 422 unless a possible place. */
@@ -133,12 +101,12 @@ export class CustomersService {
     policy.assertWritable(CUSTOMER, input, { defaults: createDefaults(user) });
     if (input.location) assertValidLocation(input.location);
     const id = input.id ?? uuidv7();
-    const fields = fieldsOf(user, input, await this.owners.orgPathOf(user, input.ownerId ?? user.userId));
+    const fields = newCustomerColumns(user, customerFieldsOf(input), await this.owners.orgPathOf(user, input.ownerId ?? user.userId));
     try {
       const { result } = await this.writes.run(idempotentRequest(user, idempotency), async (manager) => {
         const replay = await this.replayOf(manager, id, fields);
         if (replay) return { customer: policy.maskReadable(CUSTOMER, replay), created: false };
-        const customer = await this.insert(manager, id, fields, providedFields(input));
+        const customer = await this.insert(manager, id, fields, createdFields(customerFieldsOf(input)));
         return { customer: policy.maskReadable(CUSTOMER, customer), created: true };
       });
       return result;
@@ -212,11 +180,7 @@ export class CustomersService {
         if (changedFields.length === 0) return policy.maskReadable(CUSTOMER, current);
         const changes = Object.fromEntries(changedFields.map((name) => [name, requested[name as keyof CustomerFields]]));
         const customer = await this.applyChanges(manager, current, columnsOf(changes));
-        await this.outbox.publish(manager, changeEventType(changedFields), {
-          subject: customer.id,
-          tenantId: customer.tenantId,
-          data: { customer, changedFields },
-        });
+        await this.outbox.publishAll(manager, [changeEvent(customer, changedFields, current.ownerId)]);
         return policy.maskReadable(CUSTOMER, customer);
       });
       return result;
