@@ -5,6 +5,8 @@ import { ObservabilityModule } from '@fieldforce/observability';
 import { PersistenceModule } from '@fieldforce/persistence';
 import { RedisModule } from '@fieldforce/platform';
 import { type CheckinsConfig } from './config/checkins.config';
+import { CheckInsModule } from './modules/check-ins/check-ins.module';
+import { CustomerLocationsModule } from './modules/customer-locations/customer-locations.module';
 import { DirectoryModule } from './modules/directory/directory.module';
 import { LivePositionsModule } from './modules/live-positions/live-positions.module';
 import { TrajectoriesModule } from './modules/trajectories/trajectories.module';
@@ -30,7 +32,9 @@ export class AppModule {
         RedisModule.forRoot(config.redis),
         AuthModule.forRoot(config.auth),
         DirectoryModule,
+        CustomerLocationsModule,
         LivePositionsModule,
+        CheckInsModule,
         TrajectoriesModule,
       ],
     };

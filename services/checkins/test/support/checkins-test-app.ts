@@ -4,6 +4,7 @@ import { createServiceApp, type EnvSource, loadConfig } from '@fieldforce/platfo
 import { TestJwks, testDatabaseUrl, testKafka, type TestKafka, testRedis } from '@fieldforce/testing';
 import { AppModule } from '../../src/app.module';
 import { type CheckinsConfig, CheckinsEnv, toCheckinsConfig } from '../../src/config/checkins.config';
+import { checkInProblems } from '../../src/modules/check-ins/check-ins.exception';
 
 export interface CheckinsTestApp {
   app: NestFastifyApplication;
@@ -32,7 +33,7 @@ export async function startCheckinsTestApp(env: EnvSource = {}): Promise<Checkin
   });
   const app = await createServiceApp(AppModule.forConfig(config), config, {
     openApi: { title: 'checkins', version: 'test' },
-    problemMappings: [authProblems],
+    problemMappings: [checkInProblems, authProblems],
   });
   return {
     app,

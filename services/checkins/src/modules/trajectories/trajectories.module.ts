@@ -1,16 +1,16 @@
 import { Module } from '@nestjs/common';
+import { CheckInsModule } from '../check-ins/check-ins.module';
+import { CustomerLocationsModule } from '../customer-locations/customer-locations.module';
 import { DirectoryModule } from '../directory/directory.module';
 import { LivePositionsModule } from '../live-positions/live-positions.module';
 import { TrackIngestService } from './track-ingest.service';
 import { TrackMaintenance } from './track-maintenance';
-import { TrackPointsRepository } from './track-points.repository';
-import { TrackPartitions } from './track/track-partitions';
+import { TrackStorageModule } from './track-storage.module';
 import { TrajectoriesController } from './trajectories.controller';
 
 @Module({
-  imports: [DirectoryModule, LivePositionsModule],
+  imports: [TrackStorageModule, DirectoryModule, LivePositionsModule, CustomerLocationsModule, CheckInsModule],
   controllers: [TrajectoriesController],
-  providers: [TrackIngestService, TrackPointsRepository, TrackPartitions, TrackMaintenance],
-  exports: [TrackPointsRepository],
+  providers: [TrackIngestService, TrackMaintenance],
 })
 export class TrajectoriesModule {}
