@@ -5,6 +5,7 @@ import { ObservabilityModule } from '@fieldforce/observability';
 import { PersistenceModule } from '@fieldforce/persistence';
 import { type VisitsConfig } from './config/visits.config';
 import { CustomersModule } from './modules/customers/customers.module';
+import { TasksModule } from './modules/tasks/tasks.module';
 import { TemplatesModule } from './modules/templates/templates.module';
 
 /** The visits service: its schema, its outbox, its access control, its features. */
@@ -28,6 +29,7 @@ export class AppModule {
         AuthModule.forRoot(config.auth),
         CustomersModule,
         TemplatesModule,
+        TasksModule,
       ],
     };
   }

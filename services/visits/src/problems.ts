@@ -1,6 +1,7 @@
 import { authProblems } from '@fieldforce/auth';
 import { type DomainProblemMapping } from '@fieldforce/platform';
+import { taskProblems } from './modules/tasks/tasks.exception';
 import { templateProblems } from './modules/templates/templates.exception';
 
 /** How the visits service's error codes map to HTTP, for `main.ts` and the tests' app alike. */
-export const visitsProblemMappings: readonly DomainProblemMapping[] = [templateProblems, authProblems];
+export const visitsProblemMappings: readonly DomainProblemMapping[] = [templateProblems, taskProblems, authProblems];

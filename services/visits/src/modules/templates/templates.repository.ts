@@ -92,6 +92,12 @@ export class TemplatesRepository {
     return rows.map(toTemplate);
   }
 
+  /** The tenant's template (current version) that applies to `grade`, if any. */
+  async findForGrade(tenantId: string, grade: string, manager: EntityManager = this.dataSource.manager): Promise<VisitTemplate | undefined> {
+    const [row] = await manager.query<TemplateRow[]>('SELECT * FROM visits.visit_templates WHERE tenant_id = $1 AND $2 = ANY(grades)', [tenantId, grade]);
+    return row ? toTemplate(row) : undefined;
+  }
+
   /** The grades among `grades` that another template of the tenant applies to. */
   async gradesTaken(manager: EntityManager, tenantId: string, grades: string[], exceptId: string): Promise<string[]> {
     const rows = await manager.query<{ grade: string }[]>(

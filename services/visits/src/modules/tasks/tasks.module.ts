@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CustomersModule } from '../customers/customers.module';
+import { TemplatesModule } from '../templates/templates.module';
+import { TasksController } from './tasks.controller';
+import { TasksRepository } from './tasks.repository';
+import { TasksService } from './tasks.service';
+
+/** Visit tasks and their guarded lifecycle. */
+@Module({
+  imports: [CustomersModule, TemplatesModule],
+  controllers: [TasksController],
+  providers: [TasksRepository, TasksService],
+  exports: [TasksRepository, TasksService],
+})
+export class TasksModule {}

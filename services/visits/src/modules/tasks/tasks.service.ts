@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { type AuthenticatedUser, isInScope } from '@fieldforce/auth';
+import { uuidv7 } from '@fieldforce/contracts';
+import { CustomersReadModel } from '../customers/customers-read-model';
+import { TemplatesRepository } from '../templates/templates.repository';
+import { type CreateTaskDto, type ListTasksQuery, type UpdateTaskDto, type VisitTask } from './dto/task.dto';
+import { nextStatus, type TaskTransition } from './task-state-machine';
+import { TaskException } from './tasks.exception';
+import { type TaskPage, TasksRepository } from './tasks.repository';
+
+/** The change a transition makes besides the status, e.g. the new assignee of a dispatch. */
+export interface TransitionInput {
+  assigneeId?: string;
+  reason?: string;
+}
+
+/** Visit tasks: ad hoc creation, reads within the caller's scope, and the guarded lifecycle. */
+@Injectable()
+export class TasksService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tasks: TasksRepository,
+    private readonly customers: CustomersReadModel,
+    private readonly templates: TemplatesRepository,
+  ) {}
+
+  /** Creates a planned task for a visible customer, following the current template of the customer's grade. */
+  async create(user: AuthenticatedUser, input: CreateTaskDto): Promise<VisitTask> {
+    return this.dataSource.transaction(async (manager) => {
+      const customer = await this.customers.find(user.tenantId, input.customerId, manager);
+      if (!customer || customer.deletedAt !== null || !isInScope(user, customer)) throw TaskException.customerUnknown(input.customerId);
+      const template = await this.templates.findForGrade(user.tenantId, customer.grade, manager);
+      if (!template) throw TaskException.noTemplate(customer.grade);
+      const now = new Date().toISOString();
+      const task: VisitTask = {
+        id: input.id ?? uuidv7(),
+        tenantId: user.tenantId,
+        customerId: customer.id,
+        templateId: template.id,
+        templateVersion: template.version,
+        status: 'planned',
+        assigneeId: input.assigneeId ?? customer.ownerId,
+        orgPath: customer.orgPath,
+        dueDate: input.dueDate,
+        cycleKey: null,
+        cancelReason: null,
+        startedAt: null,
+        completedAt: null,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      };
+      if (!(await this.tasks.insert(manager, task))) {
+        const existing = await this.tasks.find(user, task.id, manager);
+        if (existing) return existing;
+        throw TaskException.notFound(task.id);
+      }
+      return task;
+    });
+  }
+
+  async get(user: AuthenticatedUser, id: string): Promise<VisitTask> {
+    const task = await this.tasks.find(user, id);
+    if (!task) throw TaskException.notFound(id);
+    return task;
+  }
+
+  async list(user: AuthenticatedUser, query: ListTasksQuery): Promise<TaskPage> {
+    return this.tasks.list(user, query);
+  }
+
+  /** Reschedules an open task; `expectedVersion` (If-Match) must be current when given. */
+  async update(user: AuthenticatedUser, id: string, input: UpdateTaskDto, expectedVersion: number | undefined): Promise<VisitTask> {
+    return this.dataSource.transaction(async (manager) => {
+      const task = await this.tasks.find(user, id, manager, true);
+      if (!task) throw TaskException.notFound(id);
+      if (expectedVersion !== undefined && expectedVersion !== task.version) throw TaskException.versionMismatch(id, task.version);
+      if (input.dueDate === undefined || input.dueDate === task.dueDate) return task;
+      const next = { ...task, dueDate: input.dueDate, version: task.version + 1, updatedAt: new Date().toISOString() };
+      await this.tasks.update(manager, next);
+      return next;
+    });
+  }
+
+  /** Moves the task through its lifecycle; a transition its status does not allow is a 409 naming that status. */
+  async transition(user: AuthenticatedUser, id: string, transition: TaskTransition, input: TransitionInput = {}): Promise<VisitTask> {
+    return this.dataSource.transaction(async (manager) => {
+      const task = await this.tasks.find(user, id, manager, true);
+      if (!task) throw TaskException.notFound(id);
+      const status = nextStatus(task.status, transition);
+      if (!status) throw TaskException.illegalTransition(id, task.status, transition);
+      const now = new Date().toISOString();
+      const next: VisitTask = { ...task, status, version: task.version + 1, updatedAt: now };
+      if (transition === 'dispatch' && input.assigneeId) next.assigneeId = input.assigneeId;
+      if (transition === 'start') next.startedAt = now;
+      if (transition === 'complete') next.completedAt = now;
+      if (transition === 'cancel') next.cancelReason = input.reason ?? null;
+      await this.tasks.update(manager, next);
+      return next;
+    });
+  }
+}
