@@ -101,4 +101,20 @@ describe(TasksController.name, () => {
     const all = (await app.inject({ method: 'GET', url: `/api/v1/visit-tasks?customerId=${otherCustomer.id}`, headers: rep })).json();
     expect(all.items).toEqual([]);
   });
+
+  it('moves open future tasks to the new owner when the customer is reassigned, leaving finished and past ones', async () => {
+    const reassigned = customerState(tenantId, { grade: 'A', ownerId: repId, orgPath: 'hq.north' });
+    await seedCustomers(app, [reassigned]);
+    const open = await createTask(reassigned.id);
+    const done = await createTask(reassigned.id);
+    await post(done.id, 'cancel', { reason: 'closed' });
+    const past = (await app.inject({ method: 'POST', url: '/api/v1/visit-tasks', headers: admin, payload: { customerId: reassigned.id, dueDate: '2020-01-01' } })).json();
+
+    await seedCustomers(app, [{ ...reassigned, ownerId: otherRepId, orgPath: 'hq.south', version: 2 }]);
+
+    const read = async (id: string) => (await app.inject({ method: 'GET', url: `/api/v1/visit-tasks/${id}`, headers: admin })).json();
+    expect(await read(open.id)).toMatchObject({ assigneeId: otherRepId, orgPath: 'hq.south', version: 2 });
+    expect(await read(done.id)).toMatchObject({ assigneeId: repId, status: 'cancelled' });
+    expect(await read(past.id)).toMatchObject({ assigneeId: repId, orgPath: 'hq.north' });
+  });
 });

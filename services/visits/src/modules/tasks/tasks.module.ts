@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
 import { TemplatesModule } from '../templates/templates.module';
+import { TaskReassignment } from './task-reassignment';
 import { TasksController } from './tasks.controller';
 import { TasksRepository } from './tasks.repository';
 import { TasksService } from './tasks.service';
@@ -9,7 +10,7 @@ import { TasksService } from './tasks.service';
 @Module({
   imports: [CustomersModule, TemplatesModule],
   controllers: [TasksController],
-  providers: [TasksRepository, TasksService],
+  providers: [TasksRepository, TasksService, TaskReassignment],
   exports: [TasksRepository, TasksService],
 })
 export class TasksModule {}
