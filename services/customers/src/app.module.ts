@@ -4,6 +4,7 @@ import { MessagingModule } from '@fieldforce/messaging';
 import { ObservabilityModule } from '@fieldforce/observability';
 import { PersistenceModule } from '@fieldforce/persistence';
 import { type CustomersConfig } from './config/customers.config';
+import { AssignmentModule } from './modules/assignment/assignment.module';
 import { CustomersModule } from './modules/customers/customers.module';
 
 /** The customers service: its schema, its outbox, its access control, its features. */
@@ -26,6 +27,7 @@ export class AppModule {
         }),
         AuthModule.forRoot(config.auth),
         CustomersModule,
+        AssignmentModule,
       ],
     };
   }

@@ -14,6 +14,11 @@ export class CustomerException extends DomainException<CustomerErrorCode> {
     return new CustomerException(CustomerErrorCode.NotFound, `customer ${id} not found`, { details: { id } });
   }
 
+  /** Some of the customers a bulk write names are missing or out of scope; nothing was written. */
+  static notFoundAmong(ids: string[]): CustomerException {
+    return new CustomerException(CustomerErrorCode.NotFound, `customers not found: ${ids.join(', ')}`, { details: { ids } });
+  }
+
   static alreadyExists(id: string): CustomerException {
     return new CustomerException(
       CustomerErrorCode.AlreadyExists,

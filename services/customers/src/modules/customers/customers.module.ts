@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { IdempotentWrites } from '@fieldforce/persistence';
 import { GeoModule } from '../geo/geo.module';
 import { UsersModule } from '../users/users.module';
+import { CustomerAssignments } from './customer-assignments';
 import { CustomerImportService } from './customer-import.service';
 import { CustomerOwners } from './customer-owners';
 import { CustomersController } from './customers.controller';
@@ -38,9 +39,11 @@ class IdempotencyKeyPruning implements OnModuleInit, OnApplicationShutdown {
     IdempotencyKeyPruning,
     CustomersRepository,
     CustomerOwners,
+    CustomerAssignments,
     CustomersService,
     CustomerImportService,
     OwnerMovesSubscriber,
   ],
+  exports: [IdempotentWrites, CustomerOwners, CustomerAssignments, UsersModule, GeoModule],
 })
 export class CustomersModule {}

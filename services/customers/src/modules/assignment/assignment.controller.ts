@@ -1,0 +1,33 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AccessPolicy, type AuthenticatedUser, CurrentPolicy, CurrentUser, RequireAction } from '@fieldforce/auth';
+import { IdempotencyKey, type IdempotencyKeyHeader } from '@fieldforce/platform';
+import { AssignmentService } from './assignment.service';
+import { AssignCustomersDto, AssignResult } from './dto/assign-customers.dto';
+
+const IDEMPOTENCY_KEY_DOC = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Replaying the request with the same key answers the first response; the same key with another body is a 422',
+};
+
+@ApiTags('customer assignment')
+@ApiBearerAuth()
+@Controller('api/v1/customers')
+export class AssignmentController {
+  constructor(private readonly assignment: AssignmentService) {}
+
+  @Post('assign')
+  @HttpCode(200)
+  @RequireAction('customer:assign')
+  @ApiHeader(IDEMPOTENCY_KEY_DOC)
+  @ApiOkResponse({ type: AssignResult, description: 'One entry per customer: assigned, or unchanged when it had that owner already' })
+  async assign(
+    @CurrentUser() user: AuthenticatedUser,
+    @CurrentPolicy() policy: AccessPolicy,
+    @Body() body: AssignCustomersDto,
+    @IdempotencyKey() idempotency: IdempotencyKeyHeader | undefined,
+  ): Promise<AssignResult> {
+    return this.assignment.assign(user, policy, body, idempotency);
+  }
+}
