@@ -113,7 +113,8 @@ describe(`${CheckInsController.name} (check-ins)`, () => {
   describe('recording', () => {
     it('verifies a check-in at the customer, answers 201 with distance and score, and publishes check-in.recorded', async () => {
       const rep = await newRep();
-      const body = checkInBody({ taskId: randomUUID(), photos: [{ uploadId: randomUUID(), sha256: 'a'.repeat(63) + '1' }] });
+      const taskId = randomUUID();
+      const body = checkInBody({ taskId, photos: [{ uploadId: randomUUID(), sha256: 'a'.repeat(63) + '1' }] });
 
       const response = await post(rep, '/api/v1/check-ins', body);
 
@@ -126,7 +127,7 @@ describe(`${CheckInsController.name} (check-ins)`, () => {
         userId: rep.id,
         orgPath: 'emea.north',
         customerId: shop.id,
-        taskId: body.taskId,
+        taskId,
         status: 'verified',
         trustScore: 100,
         reasons: [],

@@ -5,6 +5,7 @@ import { TestJwks, testDatabaseUrl, testKafka, type TestKafka, testRedis } from 
 import { AppModule } from '../../src/app.module';
 import { type CheckinsConfig, CheckinsEnv, toCheckinsConfig } from '../../src/config/checkins.config';
 import { checkInProblems } from '../../src/modules/check-ins/check-ins.exception';
+import { trajectoryProblems } from '../../src/modules/trajectories/trajectories.exception';
 
 export interface CheckinsTestApp {
   app: NestFastifyApplication;
@@ -33,7 +34,7 @@ export async function startCheckinsTestApp(env: EnvSource = {}): Promise<Checkin
   });
   const app = await createServiceApp(AppModule.forConfig(config), config, {
     openApi: { title: 'checkins', version: 'test' },
-    problemMappings: [checkInProblems, authProblems],
+    problemMappings: [checkInProblems, trajectoryProblems, authProblems],
   });
   return {
     app,

@@ -7,10 +7,11 @@ import { TrackIngestService } from './track-ingest.service';
 import { TrackMaintenance } from './track-maintenance';
 import { TrackStorageModule } from './track-storage.module';
 import { TrajectoriesController } from './trajectories.controller';
+import { TrajectoriesService } from './trajectories.service';
 
 @Module({
   imports: [TrackStorageModule, DirectoryModule, LivePositionsModule, CustomerLocationsModule, CheckInsModule],
   controllers: [TrajectoriesController],
-  providers: [TrackIngestService, TrackMaintenance],
+  providers: [TrackIngestService, TrajectoriesService, TrackMaintenance],
 })
 export class TrajectoriesModule {}
