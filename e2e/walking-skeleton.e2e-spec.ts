@@ -29,6 +29,7 @@ describe('walking skeleton through the gateway', () => {
     // Only customers runs here: the other upstreams point at a closed port, never at a developer's running platform.
     const nowhere = `http://127.0.0.1:${await freePort()}`;
     gateway = await startServiceProcess('gateway', {
+      ...jwks.env(),
       UPSTREAM_CUSTOMERS_URL: customers.url,
       UPSTREAM_PERMISSIONS_URL: nowhere,
       UPSTREAM_VISITS_URL: nowhere,

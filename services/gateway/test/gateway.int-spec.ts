@@ -3,6 +3,7 @@ import http from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createServiceApp, loadConfig } from '@fieldforce/platform';
+import { type TestJwks, testJwks } from '@fieldforce/testing';
 import { AppModule } from '../src/app.module';
 import { GatewayEnv, toGatewayConfig } from '../src/config/gateway.config';
 
@@ -43,9 +44,16 @@ async function closedPort(): Promise<number> {
 describe('gateway routing', () => {
   let app: NestFastifyApplication;
   let upstream: http.Server;
+  let jwks: TestJwks;
+  let authorization: string;
+  const requestsSeen = () => upstreamRequests;
+  let upstreamRequests = 0;
 
   beforeAll(async () => {
+    jwks = await testJwks();
+    authorization = `Bearer ${await jwks.sign({ roles: ['rep'] })}`;
     upstream = await startEchoUpstream();
+    upstream.on('request', () => (upstreamRequests += 1));
     const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
     const down = `http://127.0.0.1:${await closedPort()}`;
     const config = loadConfig(GatewayEnv, toGatewayConfig, {
@@ -54,6 +62,7 @@ describe('gateway routing', () => {
       UPSTREAM_VISITS_URL: down,
       UPSTREAM_CHECKINS_URL: down,
       UPSTREAM_SYNC_URL: upstreamUrl,
+      ...jwks.env(),
       HTTP_BODY_LIMIT_BYTES: '1048576',
       LOG_LEVEL: 'silent',
       NODE_ENV: 'test',
@@ -70,7 +79,7 @@ describe('gateway routing', () => {
     const response = await app.inject({
       method: 'POST',
       url: '/api/v1/customers?dryRun=true',
-      headers: { authorization: 'Bearer abc', 'content-type': 'application/json' },
+      headers: { authorization, 'content-type': 'application/json' },
       payload: { name: 'Corner Pharmacy' },
     });
 
@@ -78,14 +87,51 @@ describe('gateway routing', () => {
     expect(response.headers['x-upstream']).toBe('echo');
     const echo = response.json<Echo>();
     expect(echo).toMatchObject({ method: 'POST', url: '/api/v1/customers?dryRun=true' });
-    expect(echo.headers.authorization).toBe('Bearer abc');
+    expect(echo.headers.authorization).toBe(authorization);
     expect(echo.headers['x-request-id']).toEqual(expect.any(String));
     expect(response.headers['x-request-id']).toBe(echo.headers['x-request-id']);
     expect(echo.bodyBytes).toBe(JSON.stringify({ name: 'Corner Pharmacy' }).length);
   });
 
+  it('refuses a request without a valid token with 401 problem+json, before the upstream sees it', async () => {
+    const before = requestsSeen();
+    const missing = await app.inject({ method: 'GET', url: '/api/v1/customers' });
+    const tampered = await app.inject({
+      method: 'GET',
+      url: '/api/v1/customers',
+      headers: { authorization: authorization.slice(0, -4) + 'AAAA' },
+    });
+    const expired = await app.inject({
+      method: 'GET',
+      url: '/api/v1/customers',
+      headers: { authorization: `Bearer ${await jwks.sign({}, { expiresInSeconds: -120 })}` },
+    });
+
+    for (const response of [missing, tampered, expired]) {
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.headers['www-authenticate']).toMatch(/^Bearer/);
+    }
+    expect(expired.json().code).toBe('AUTH_TOKEN_EXPIRED');
+    expect(requestsSeen()).toBe(before);
+  });
+
+  it('forwards signing in, refreshing and the public keys without a token', async () => {
+    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'a' } });
+    const refresh = await app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: 'x' } });
+    const keys = await app.inject({ method: 'GET', url: '/.well-known/jwks.json' });
+    const me = await app.inject({ method: 'GET', url: '/api/v1/me' });
+
+    expect([login.statusCode, refresh.statusCode, keys.statusCode]).toEqual([200, 200, 200]);
+    expect(me.statusCode).toBe(401);
+  });
+
   it('keeps a well-formed incoming request id', async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/v1/customers/123', headers: { 'x-request-id': 'mobile-42' } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/v1/customers/123',
+      headers: { authorization, 'x-request-id': 'mobile-42' },
+    });
 
     expect(response.json<Echo>().headers['x-request-id']).toBe('mobile-42');
     expect(response.headers['x-request-id']).toBe('mobile-42');
@@ -96,7 +142,7 @@ describe('gateway routing', () => {
     const response = await app.inject({
       method: 'PATCH',
       url: '/api/v1/uploads/abc',
-      headers: { 'content-type': 'application/offset+octet-stream' },
+      headers: { authorization, 'content-type': 'application/offset+octet-stream' },
       payload,
     });
 
@@ -108,8 +154,8 @@ describe('gateway routing', () => {
   });
 
   it('answers 503 problem+json for the routes of an unreachable upstream only', async () => {
-    const down = await app.inject({ method: 'GET', url: '/api/v1/visit-tasks' });
-    const up = await app.inject({ method: 'GET', url: '/api/v1/customers' });
+    const down = await app.inject({ method: 'GET', url: '/api/v1/visit-tasks', headers: { authorization } });
+    const up = await app.inject({ method: 'GET', url: '/api/v1/customers', headers: { authorization } });
 
     expect(down.statusCode).toBe(503);
     expect(down.headers['content-type']).toMatch(/^application\/problem\+json/);

@@ -1,6 +1,7 @@
 import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { type FastifyInstance } from 'fastify';
+import { AccessTokenVerifier } from '@fieldforce/auth';
 import { InjectConfig } from '@fieldforce/platform';
 import { type GatewayConfig } from '../../config/gateway.config';
 import { registerUpstreamProxies } from './upstream-proxy';
@@ -15,7 +16,11 @@ class UpstreamProxyRegistrar implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    await registerUpstreamProxies(fastify, { upstreams: this.config.upstreams, timeoutMs: this.config.upstreamTimeoutMs });
+    await registerUpstreamProxies(fastify, {
+      upstreams: this.config.upstreams,
+      timeoutMs: this.config.upstreamTimeoutMs,
+      verifier: new AccessTokenVerifier(this.config.auth),
+    });
   }
 }
 

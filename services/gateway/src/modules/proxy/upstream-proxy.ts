@@ -1,11 +1,14 @@
 import httpProxy from '@fastify/http-proxy';
 import { type FastifyInstance, type FastifyReply, type RawServerBase, type RouteGenericInterface } from 'fastify';
+import { type AccessTokenVerifier } from '@fieldforce/auth';
 import { PROBLEM_CONTENT_TYPE, problemType } from '@fieldforce/platform';
 import { ROUTE_TABLE, UPSTREAM_SERVICES, type UpstreamService } from './route-table';
+import { tokenGate } from './token-gate';
 
 export interface UpstreamProxyOptions {
   upstreams: Record<UpstreamService, string>;
   timeoutMs: number;
+  verifier: AccessTokenVerifier;
 }
 
 // undici's codes for "nobody answered" (503) versus "answered too slowly" (504).
@@ -41,6 +44,7 @@ export async function registerUpstreamProxies(fastify: FastifyInstance, options:
   await fastify.register(async (scope) => {
     // Nest parses JSON for its own routes; proxied bodies must pass through as raw streams.
     scope.removeAllContentTypeParsers();
+    scope.addHook('onRequest', tokenGate(options.verifier));
     for (const service of UPSTREAM_SERVICES) {
       for (const prefix of ROUTE_TABLE[service]) {
         await scope.register(httpProxy, {
