@@ -1,11 +1,9 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { authProblems } from '@fieldforce/auth';
 import { createServiceApp, type EnvSource, loadConfig } from '@fieldforce/platform';
 import { TestJwks, testDatabaseUrl, testKafka, type TestKafka, testRedis } from '@fieldforce/testing';
 import { AppModule } from '../../src/app.module';
 import { type CheckinsConfig, CheckinsEnv, toCheckinsConfig } from '../../src/config/checkins.config';
-import { checkInProblems } from '../../src/modules/check-ins/check-ins.exception';
-import { trajectoryProblems } from '../../src/modules/trajectories/trajectories.exception';
+import { checkinsProblemMappings } from '../../src/problem-mappings';
 
 export interface CheckinsTestApp {
   app: NestFastifyApplication;
@@ -34,7 +32,7 @@ export async function startCheckinsTestApp(env: EnvSource = {}): Promise<Checkin
   });
   const app = await createServiceApp(AppModule.forConfig(config), config, {
     openApi: { title: 'checkins', version: 'test' },
-    problemMappings: [checkInProblems, trajectoryProblems, authProblems],
+    problemMappings: checkinsProblemMappings,
   });
   return {
     app,

@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
+import { DirectoryModule } from '../directory/directory.module';
 import { LivePositionStore } from './live-position.store';
+import { LivePositionsController } from './live-positions.controller';
+import { LivePositionsService } from './live-positions.service';
 
 @Module({
-  providers: [LivePositionStore],
+  imports: [DirectoryModule],
+  controllers: [LivePositionsController],
+  providers: [LivePositionStore, LivePositionsService],
   exports: [LivePositionStore],
 })
 export class LivePositionsModule {}

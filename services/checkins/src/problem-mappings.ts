@@ -1,0 +1,13 @@
+import { authProblems } from '@fieldforce/auth';
+import { type DomainProblemMapping } from '@fieldforce/platform';
+import { checkInProblems } from './modules/check-ins/check-ins.exception';
+import { livePositionProblems } from './modules/live-positions/live-positions.exception';
+import { trajectoryProblems } from './modules/trajectories/trajectories.exception';
+
+/** How the service's domain errors map to HTTP problems, one mapping per feature. */
+export const checkinsProblemMappings: readonly DomainProblemMapping[] = [
+  checkInProblems,
+  trajectoryProblems,
+  livePositionProblems,
+  authProblems,
+];
