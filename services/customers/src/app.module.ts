@@ -6,6 +6,7 @@ import { PersistenceModule } from '@fieldforce/persistence';
 import { type CustomersConfig } from './config/customers.config';
 import { AssignmentModule } from './modules/assignment/assignment.module';
 import { CustomersModule } from './modules/customers/customers.module';
+import { TerritoriesModule } from './modules/territories/territories.module';
 
 /** The customers service: its schema, its outbox, its access control, its features. */
 @Module({})
@@ -27,6 +28,7 @@ export class AppModule {
         }),
         AuthModule.forRoot(config.auth),
         CustomersModule,
+        TerritoriesModule,
         AssignmentModule,
       ],
     };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type UserState } from '@fieldforce/contracts';
+import { type OrgUnitState, type UserState } from '@fieldforce/contracts';
 
 /** A user as the permissions service's events carry them: an active rep unless `overrides` say otherwise. */
 export function userState(overrides: Partial<UserState> & Pick<UserState, 'tenantId'>): UserState {
@@ -19,4 +19,10 @@ export function userState(overrides: Partial<UserState> & Pick<UserState, 'tenan
     updatedAt: now,
     ...overrides,
   };
+}
+
+/** An org unit as the permissions service's events carry it. */
+export function orgUnitState(overrides: Partial<OrgUnitState> & Pick<OrgUnitState, 'tenantId' | 'path'>): OrgUnitState {
+  const now = new Date().toISOString();
+  return { id: randomUUID(), name: `Unit ${overrides.path}`, parentId: null, version: 1, createdAt: now, updatedAt: now, ...overrides };
 }

@@ -1,0 +1,71 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { type EntityManager } from 'typeorm';
+import { type OrgUnitState } from '@fieldforce/contracts';
+import { type EventHandler, EventSubscriptions } from '@fieldforce/messaging';
+import { OrgUnit } from './entities/org-unit.entity';
+
+/** Consumer name of the territory path feed; the group is `customers.territory-paths`. */
+export const TERRITORY_PATHS_CONSUMER = 'territory-paths';
+
+type UserEventType =
+  | 'fieldforce.permissions.user.created.v1'
+  | 'fieldforce.permissions.user.updated.v1'
+  | 'fieldforce.permissions.user.moved.v1'
+  | 'fieldforce.permissions.user.roles-changed.v1'
+  | 'fieldforce.permissions.user.deactivated.v1';
+type OrgUnitEventType =
+  | 'fieldforce.permissions.org-unit.created.v1'
+  | 'fieldforce.permissions.org-unit.updated.v1'
+  | 'fieldforce.permissions.org-unit.moved.v1';
+
+/**
+ * Keeps the org units read model from the org-unit events, and each territory's org path in step
+ * with its owner (user events) or its org unit (org-unit events), as customers follow their owners.
+ */
+@Injectable()
+export class TerritoryPathsSubscriber implements OnModuleInit {
+  constructor(private readonly subscriptions: EventSubscriptions) {}
+
+  onModuleInit(): void {
+    const user =
+      <T extends UserEventType>(): EventHandler<T> =>
+      async (event, manager) => {
+        const { id, tenantId, orgPath } = event.data.user;
+        await this.followPath(manager, 'owner_id', tenantId, id, orgPath);
+      };
+    const orgUnit =
+      <T extends OrgUnitEventType>(): EventHandler<T> =>
+      async (event, manager) => {
+        await this.applyOrgUnit(manager, event.data.orgUnit);
+      };
+    this.subscriptions.subscribe(TERRITORY_PATHS_CONSUMER, {
+      'fieldforce.permissions.user.created.v1': user(),
+      'fieldforce.permissions.user.updated.v1': user(),
+      'fieldforce.permissions.user.moved.v1': user(),
+      'fieldforce.permissions.user.roles-changed.v1': user(),
+      'fieldforce.permissions.user.deactivated.v1': user(),
+      'fieldforce.permissions.org-unit.created.v1': orgUnit(),
+      'fieldforce.permissions.org-unit.updated.v1': orgUnit(),
+      'fieldforce.permissions.org-unit.moved.v1': orgUnit(),
+    });
+  }
+
+  /** Stores an org unit's state unless a newer one is stored, and moves its territories with it. */
+  async applyOrgUnit(manager: EntityManager, state: OrgUnitState): Promise<void> {
+    const [stored] = await manager.query<{ version: number }[]>('SELECT version FROM customers.org_units WHERE id = $1 FOR UPDATE', [state.id]);
+    if (stored && stored.version >= state.version) return;
+    await manager.getRepository(OrgUnit).upsert(
+      { id: state.id, tenantId: state.tenantId, name: state.name, path: state.path, version: state.version, updatedAt: new Date(state.updatedAt) },
+      ['id'],
+    );
+    await this.followPath(manager, 'org_unit_id', state.tenantId, state.id, state.path);
+  }
+
+  private async followPath(manager: EntityManager, column: 'owner_id' | 'org_unit_id', tenantId: string, id: string, path: string): Promise<void> {
+    await manager.query(
+      `UPDATE customers.territories SET org_path = $3, version = version + 1, updated_at = now()
+       WHERE tenant_id = $1 AND ${column} = $2 AND deleted_at IS NULL AND org_path <> $3`,
+      [tenantId, id, path],
+    );
+  }
+}
