@@ -5,6 +5,8 @@ import { ObservabilityModule } from '@fieldforce/observability';
 import { PersistenceModule } from '@fieldforce/persistence';
 import { type VisitsConfig } from './config/visits.config';
 import { CustomersModule } from './modules/customers/customers.module';
+import { PlansModule } from './modules/plans/plans.module';
+import { SettingsModule } from './modules/settings/settings.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { TemplatesModule } from './modules/templates/templates.module';
 
@@ -30,6 +32,8 @@ export class AppModule {
         CustomersModule,
         TemplatesModule,
         TasksModule,
+        SettingsModule,
+        PlansModule,
       ],
     };
   }
