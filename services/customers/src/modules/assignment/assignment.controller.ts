@@ -1,9 +1,11 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AccessPolicy, type AuthenticatedUser, CurrentPolicy, CurrentUser, RequireAction } from '@fieldforce/auth';
 import { IdempotencyKey, type IdempotencyKeyHeader } from '@fieldforce/platform';
 import { AssignmentService } from './assignment.service';
+import { GeoPointDto } from '../customers/dto/create-customer.dto';
 import { AssignCustomersDto, AssignResult } from './dto/assign-customers.dto';
+import { AutoAssignDto, AutoAssignResult, HomeBaseResponse } from './dto/auto-assign.dto';
 
 const IDEMPOTENCY_KEY_DOC = {
   name: 'Idempotency-Key',
@@ -29,5 +31,30 @@ export class AssignmentController {
     @IdempotencyKey() idempotency: IdempotencyKeyHeader | undefined,
   ): Promise<AssignResult> {
     return this.assignment.assign(user, policy, body, idempotency);
+  }
+
+  @Post('auto-assign')
+  @HttpCode(200)
+  @RequireAction('customer:assign')
+  @ApiHeader(IDEMPOTENCY_KEY_DOC)
+  @ApiOkResponse({ type: AutoAssignResult, description: 'The moves (proposed, or applied unless dryRun) and each rep\'s workload before and after' })
+  async autoAssign(
+    @CurrentUser() user: AuthenticatedUser,
+    @CurrentPolicy() policy: AccessPolicy,
+    @Body() body: AutoAssignDto,
+    @IdempotencyKey() idempotency: IdempotencyKeyHeader | undefined,
+  ): Promise<AutoAssignResult> {
+    return this.assignment.autoAssign(user, policy, body, idempotency);
+  }
+
+  @Put('reps/:userId/home-base')
+  @RequireAction('customer:assign')
+  @ApiOkResponse({ type: HomeBaseResponse, description: 'Where the rep starts their day, for the nearest strategy' })
+  async setHomeBase(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('userId', new ParseUUIDPipe()) userId: string,
+    @Body() body: GeoPointDto,
+  ): Promise<HomeBaseResponse> {
+    return this.assignment.setHomeBase(user, userId, body);
   }
 }
