@@ -13,10 +13,11 @@ const { startIntegrator } = require('../src/integrator') as {
 
 const kafka = testKafka();
 const run = randomUUID().slice(0, 8);
+// Topics of this test alone: the run's broker also carries every other test's events on the real names.
 const topics = {
-  customer: `${kafka.topicPrefix}fieldforce.customers.customer.v1`,
-  task: `${kafka.topicPrefix}fieldforce.visits.task.v1`,
-  checkIn: `${kafka.topicPrefix}fieldforce.checkins.check-in.v1`,
+  customer: `${kafka.topicPrefix}integrator-${run}.fieldforce.customers.customer.v1`,
+  task: `${kafka.topicPrefix}integrator-${run}.fieldforce.visits.task.v1`,
+  checkIn: `${kafka.topicPrefix}integrator-${run}.fieldforce.checkins.check-in.v1`,
 };
 const tenantId = `tenant-${run}`;
 
