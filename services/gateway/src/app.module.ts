@@ -1,11 +1,25 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { ObservabilityModule } from '@fieldforce/observability';
+import { RedisModule } from '@fieldforce/platform';
+import { type GatewayConfig } from './config/gateway.config';
 import { DocsModule } from './modules/docs/docs.module';
 import { UpstreamsHealth } from './modules/health/upstreams.health';
 import { ProxyModule } from './modules/proxy/proxy.module';
+import { RateLimitStoreHealth } from './modules/rate-limit/rate-limit.health';
 
-/** The gateway: the single public entry, routing /api/v1/... to the owning services. */
-@Module({
-  imports: [ObservabilityModule.forService({ service: 'gateway', health: { checks: [UpstreamsHealth] } }), ProxyModule, DocsModule],
-})
-export class AppModule {}
+/** The gateway: the single public entry, verifying tokens and rate limits, routing /api/v1/... to the owning services. */
+@Module({})
+export class AppModule {
+  static forConfig(config: GatewayConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        // Redis is reported, not required: rate limits fail open while it is down (see RateLimitStoreHealth).
+        ObservabilityModule.forService({ service: 'gateway', health: { checks: [UpstreamsHealth, RateLimitStoreHealth] } }),
+        RedisModule.forRoot(config.redis),
+        ProxyModule,
+        DocsModule,
+      ],
+    };
+  }
+}

@@ -6,6 +6,6 @@ import { GatewayEnv, toGatewayConfig } from './config/gateway.config';
 void runService({
   env: GatewayEnv,
   toConfig: toGatewayConfig,
-  appModule: () => AppModule,
+  appModule: (config) => AppModule.forConfig(config),
   openApi: { title: 'fieldforce gateway', version: '1' },
 });

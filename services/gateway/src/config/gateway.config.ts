@@ -1,5 +1,5 @@
-import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, Matches, Max, Min } from 'class-validator';
 import { type AuthConfig, toAuthConfig, withAuthEnv } from '@fieldforce/auth';
 import { BaseServiceEnv, type ServiceConfig, toServiceConfig } from '@fieldforce/platform';
 import { type UpstreamService } from '../modules/proxy/route-table';
@@ -15,15 +15,6 @@ function integerBetween(min: number, max: number): PropertyDecorator {
   return (target, property) => decorators.forEach((decorator) => decorator(target, property));
 }
 
-// As in BaseServiceEnv: the usual spellings of a boolean, anything else left for @IsIn to report.
-const toBoolean = ({ value }: { value: unknown }): unknown => {
-  if (typeof value !== 'string') return value;
-  const normalized = value.trim().toLowerCase();
-  if (['true', '1', 'yes'].includes(normalized)) return true;
-  if (['false', '0', 'no'].includes(normalized)) return false;
-  return value;
-};
-
 /** The gateway's environment: upstream services, token verification, rate and body limits. */
 export class GatewayEnv extends withAuthEnv(BaseServiceEnv) {
   override PORT = 3000;
@@ -34,9 +25,7 @@ export class GatewayEnv extends withAuthEnv(BaseServiceEnv) {
    * The gateway is the public entry: a client-sent X-Forwarded-For must not choose the IP that
    * per-IP rate limits count. Set true only behind a proxy that overwrites that header.
    */
-  @Transform(toBoolean)
-  @IsIn([true, false], { message: 'must be true or false' })
-  override TRUST_PROXY: boolean = false;
+  override TRUST_PROXY = false;
 
   @Matches(HTTP_URL, httpUrl) UPSTREAM_PERMISSIONS_URL = 'http://127.0.0.1:3001';
   @Matches(HTTP_URL, httpUrl) UPSTREAM_CUSTOMERS_URL = 'http://127.0.0.1:3002';

@@ -1,26 +1,38 @@
 import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { type FastifyInstance } from 'fastify';
+import { type Redis } from 'ioredis';
 import { AccessTokenVerifier } from '@fieldforce/auth';
-import { InjectConfig } from '@fieldforce/platform';
+import { InjectConfig, InjectRedis } from '@fieldforce/platform';
 import { type GatewayConfig } from '../../config/gateway.config';
+import { Admission } from '../admission/admission';
+import { RATE_LIMIT_BACKOFF_MS, RATE_LIMIT_DECISION_TIMEOUT_MS, RATE_LIMIT_WINDOW_MS, RateLimiter } from '../rate-limit/rate-limiter';
 import { registerUpstreamProxies } from './upstream-proxy';
 
-/** Mounts the upstream proxies on the gateway's Fastify instance before Nest's own routes. */
+/** Mounts the upstream proxies, behind the admission checks, on the gateway's Fastify instance before Nest's own routes. */
 @Injectable()
 class UpstreamProxyRegistrar implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @InjectConfig() private readonly config: GatewayConfig,
+    @InjectRedis() private readonly redis: Redis,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    await registerUpstreamProxies(fastify, {
-      upstreams: this.config.upstreams,
-      timeoutMs: this.config.upstreamTimeoutMs,
+    // The shared client connects lazily; rate limits apply from the first request when Redis is up.
+    if (this.redis.status === 'wait') await this.redis.connect().catch(() => undefined);
+    const admission = new Admission({
       verifier: new AccessTokenVerifier(this.config.auth),
+      rateLimiter: new RateLimiter(this.redis, {
+        windowMs: RATE_LIMIT_WINDOW_MS,
+        timeoutMs: RATE_LIMIT_DECISION_TIMEOUT_MS,
+        backoffMs: RATE_LIMIT_BACKOFF_MS,
+      }),
+      rateLimits: this.config.rateLimits,
+      bodyLimits: this.config.bodyLimits,
     });
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    await registerUpstreamProxies(fastify, { upstreams: this.config.upstreams, timeoutMs: this.config.upstreamTimeoutMs, admission });
   }
 }
 

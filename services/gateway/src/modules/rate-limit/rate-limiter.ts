@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { type Redis } from 'ioredis';
+import { Counter, register } from 'prom-client';
+import { type RateLimitName } from '../admission/gateway.exception';
+import { SLIDING_WINDOW_SCRIPT } from './sliding-window.script';
+
+/** One limit a request counts against: `limit` requests per window for `subject` (a user or an IP). */
+export interface RateLimitRule {
+  name: RateLimitName;
+  subject: string;
+  limit: number;
+}
+
+/** The outcome for one request: admitted or not, and the numbers of the rule that matters most. */
+export interface RateLimitDecision {
+  admitted: boolean;
+  /** The refusing rule, or when admitted the rule with the fewest requests left. */
+  rule: RateLimitName;
+  limit: number;
+  remaining: number;
+  /** Seconds until the rule admits again (refused) or until its current window ends (admitted). */
+  resetSeconds: number;
+}
+
+export interface RateLimiterOptions {
+  windowMs: number;
+  /** How long a decision may take before the request passes unlimited. */
+  timeoutMs: number;
+  /** After a failed or slow decision, requests pass without asking Redis for this long. */
+  backoffMs: number;
+  /** The current time in ms (tests pin it). */
+  clock?: () => number;
+}
+
+/** The limits are per minute. */
+export const RATE_LIMIT_WINDOW_MS = 60_000;
+/** A Redis that has not decided by then is treated as down for that request (fail open). */
+export const RATE_LIMIT_DECISION_TIMEOUT_MS = 250;
+/** A hanging Redis would otherwise add the timeout to every request. */
+export const RATE_LIMIT_BACKOFF_MS = 1_000;
+
+const SCRIPT_SHA = createHash('sha1').update(SLIDING_WINDOW_SCRIPT).digest('hex');
+const FAIL_OPEN_METRIC = 'gateway_rate_limit_fail_open_total';
+// While Redis stays down, one warning per interval rather than one per request.
+const WARN_INTERVAL_MS = 30_000;
+
+type FailOpenReason = 'unavailable' | 'timeout' | 'error' | 'backoff';
+
+function failOpenCounter(): Counter<'reason'> {
+  const existing = register.getSingleMetric(FAIL_OPEN_METRIC);
+  if (existing instanceof Counter) return existing;
+  return new Counter({
+    name: FAIL_OPEN_METRIC,
+    help: 'Requests admitted without a rate-limit decision because Redis was unavailable, slow or failing',
+    labelNames: ['reason'],
+  });
+}
+
+class DecisionTimeout extends Error {}
+
+/**
+ * Per-user and per-IP rate limits in Redis (sliding window, one script call per request).
+ * Fails open: while Redis is down or slow, requests pass unlimited, counted in a metric and
+ * logged, because rate limiting protects the API and must never be what takes it down.
+ */
+export class RateLimiter {
+  private readonly logger = new Logger(RateLimiter.name);
+  private readonly failOpen = failOpenCounter();
+  private readonly clock: () => number;
+  private lastWarningAt = Number.NEGATIVE_INFINITY;
+  private backoffUntil = Number.NEGATIVE_INFINITY;
+  private failing = false;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: RateLimiterOptions,
+  ) {
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** Counts the request against every rule, or against none when one refuses it; undefined when Redis could not decide. */
+  async consume(rules: readonly RateLimitRule[]): Promise<RateLimitDecision | undefined> {
+    // Not connected: answer at once instead of queueing behind ioredis's reconnect attempts.
+    if (this.redis.status !== 'ready') return this.admitUnlimited('unavailable');
+    const now = this.clock();
+    if (now < this.backoffUntil) return this.admitUnlimited('backoff');
+    const window = Math.floor(now / this.options.windowMs);
+    const elapsedMs = now - window * this.options.windowMs;
+    const keys = rules.flatMap((rule) => [`ratelimit:${rule.name}:${rule.subject}:${window}`, `ratelimit:${rule.name}:${rule.subject}:${window - 1}`]);
+    const args = [elapsedMs, this.options.windowMs, ...rules.map((rule) => rule.limit)];
+    let reply: number[];
+    try {
+      reply = await this.withTimeout(this.runScript(keys, args));
+    } catch (error) {
+      this.backoffUntil = this.clock() + this.options.backoffMs;
+      return this.admitUnlimited(error instanceof DecisionTimeout ? 'timeout' : 'error', error);
+    }
+    this.recovered();
+    return this.decision(rules, reply, elapsedMs);
+  }
+
+  private decision(rules: readonly RateLimitRule[], reply: number[], elapsedMs: number): RateLimitDecision {
+    const [refusing = 0, waitMs = 0, ...counts] = reply;
+    const refusedBy = rules[refusing - 1];
+    if (refusedBy !== undefined) {
+      return { admitted: false, rule: refusedBy.name, limit: refusedBy.limit, remaining: 0, resetSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    }
+    const resetSeconds = Math.max(1, Math.ceil((this.options.windowMs - elapsedMs) / 1000));
+    const remaining = rules.map((rule, index) => Math.max(0, Math.floor(rule.limit - (counts[index] ?? 0) / 1000 - 1)));
+    let tightest = 0;
+    remaining.forEach((left, index) => {
+      if (left < (remaining[tightest] ?? Infinity)) tightest = index;
+    });
+    const rule = rules[tightest];
+    if (rule === undefined) throw new RangeError('a rate-limit decision needs at least one rule');
+    return { admitted: true, rule: rule.name, limit: rule.limit, remaining: remaining[tightest] ?? 0, resetSeconds };
+  }
+
+  private async runScript(keys: string[], args: number[]): Promise<number[]> {
+    try {
+      return (await this.redis.evalsha(SCRIPT_SHA, keys.length, ...keys, ...args)) as number[];
+    } catch (error) {
+      // First use on this Redis (or after a restart): EVAL loads the script, later calls find it by hash.
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return (await this.redis.eval(SLIDING_WINDOW_SCRIPT, keys.length, ...keys, ...args)) as number[];
+    }
+  }
+
+  private withTimeout<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new DecisionTimeout(`no rate-limit decision within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  private admitUnlimited(reason: FailOpenReason, error?: unknown): undefined {
+    this.failOpen.inc({ reason });
+    this.failing = true;
+    const now = this.clock();
+    if (now - this.lastWarningAt >= WARN_INTERVAL_MS) {
+      this.lastWarningAt = now;
+      this.logger.warn({ err: error, reason }, 'Rate limits not enforced: Redis could not decide, requests pass unlimited');
+    }
+    return undefined;
+  }
+
+  private recovered(): void {
+    if (!this.failing) return;
+    this.failing = false;
+    this.lastWarningAt = Number.NEGATIVE_INFINITY;
+    this.logger.log('Rate limits enforced again: Redis answers');
+  }
+}

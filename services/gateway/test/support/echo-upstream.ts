@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
+import http from 'node:http';
+import { type AddressInfo } from 'node:net';
+
+/** What the echo upstream received, as it answers it. */
+export interface Echo {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  bodyBytes: number;
+  bodySha256: string;
+}
+
+/**
+ * An upstream answering every request with what it received (streaming the body through a hash),
+ * and remembering which requests arrived, complete or not, by `x-request-id`.
+ */
+export class EchoUpstream {
+  /** Request ids of every request that reached the upstream, complete or aborted. */
+  readonly arrived: string[] = [];
+  /** Request ids of requests whose body arrived complete. */
+  readonly completed: string[] = [];
+  private readonly firstData = new EventEmitter();
+
+  private constructor(private readonly server: http.Server) {}
+
+  static async start(): Promise<EchoUpstream> {
+    const upstream = new EchoUpstream(http.createServer());
+    upstream.server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => upstream.answer(request, response));
+    await new Promise<void>((resolve) => upstream.server.listen(0, '127.0.0.1', resolve));
+    return upstream;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** True when a request with this id reached the upstream at all. */
+  reached(requestId: string): boolean {
+    return this.arrived.includes(requestId);
+  }
+
+  /** Resolves when the first body bytes of the request with this id arrive. */
+  async bodyStarted(requestId: string): Promise<void> {
+    await once(this.firstData, requestId);
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private answer(request: http.IncomingMessage, response: http.ServerResponse): void {
+    const requestId = String(request.headers['x-request-id']);
+    this.arrived.push(requestId);
+    const hash = createHash('sha256');
+    let bodyBytes = 0;
+    request.on('data', (chunk: Buffer) => {
+      if (bodyBytes === 0) this.firstData.emit(requestId);
+      bodyBytes += chunk.length;
+      hash.update(chunk);
+    });
+    request.on('end', () => {
+      this.completed.push(requestId);
+      const echo: Echo = { method: request.method ?? '', url: request.url ?? '', headers: request.headers, bodyBytes, bodySha256: hash.digest('hex') };
+      response.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'echo' }).end(JSON.stringify(echo));
+    });
+  }
+}
+
+/** A port nothing listens on: bound once, then released. */
+export async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
