@@ -1,9 +1,19 @@
 const DAY_MS = 86_400_000;
 const DAY_FORMAT = /^\d{4}-\d{2}-\d{2}$/;
 
+// Day names by epoch day: a batch of points mostly shares one or two days, formatted once.
+const dayNames = new Map<number, string>();
+
 /** The UTC calendar day of an instant, as `YYYY-MM-DD` (the unit of track partitions and retention). */
 export function utcDay(instant: Date): string {
-  return instant.toISOString().slice(0, 10);
+  const epochDay = Math.floor(instant.getTime() / DAY_MS);
+  let name = dayNames.get(epochDay);
+  if (name === undefined) {
+    name = new Date(epochDay * DAY_MS).toISOString().slice(0, 10);
+    if (dayNames.size > 10_000) dayNames.clear();
+    dayNames.set(epochDay, name);
+  }
+  return name;
 }
 
 /** The day `days` after `day` (negative: before). */

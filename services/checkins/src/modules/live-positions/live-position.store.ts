@@ -35,17 +35,25 @@ const positionsKey = (tenantId: string): string => `live-positions:${tenantId}:p
  * Latest position per user in Redis: a GEO set per tenant for radius searches and a hash with
  * the details. Rebuildable from the track points; never the source of truth.
  */
+// The script is loaded once and then called by its SHA (EVALSHA), not sent with every batch.
+interface LivePositionCommands {
+  recordLivePositionIfNewer(geo: string, positions: string, userId: string, t: string, lng: string, lat: string, json: string): Promise<number>;
+}
+
 @Injectable()
 export class LivePositionStore {
-  constructor(@InjectRedis() private readonly redis: Redis) {}
+  private readonly commands: LivePositionCommands;
+
+  constructor(@InjectRedis() private readonly redis: Redis) {
+    if (!('recordLivePositionIfNewer' in redis)) redis.defineCommand('recordLivePositionIfNewer', { numberOfKeys: 2, lua: RECORD_IF_NEWER });
+    this.commands = redis as unknown as LivePositionCommands;
+  }
 
   /** Records the position unless a newer one of the user is already there; true when it was recorded. */
   async record(tenantId: string, position: LivePosition): Promise<boolean> {
     const { userId, ...stored } = position;
     const t = Date.parse(stored.capturedAt);
-    const recorded = await this.redis.eval(
-      RECORD_IF_NEWER,
-      2,
+    const recorded = await this.commands.recordLivePositionIfNewer(
       geoKey(tenantId),
       positionsKey(tenantId),
       userId,

@@ -22,6 +22,18 @@ export interface PointSource {
 }
 
 const NO_PARTITION = '23514';
+const UNIQUE_VIOLATION = '23505';
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * A Postgres array literal of values that need no quoting: finite numbers, booleans, nulls, and
+ * strings without commas, quotes, braces, backslashes or spaces (ISO instants, UUIDs, `seq:<n>`),
+ * which is all validated points hold. Cheaper than the driver's generic escaping per element.
+ */
+function arrayLiteral(values: readonly (string | number | boolean | null)[]): string {
+  return `{${values.map((value) => (value === null ? 'NULL' : String(value))).join(',')}}`;
+}
 
 /** True when an insert found no partition for a row (a day not created yet, or dropped meanwhile). */
 export function isMissingPartition(error: unknown): boolean {
@@ -29,15 +41,21 @@ export function isMissingPartition(error: unknown): boolean {
   return driverError?.code === NO_PARTITION && /no partition of relation/.test(driverError.message ?? '');
 }
 
-// One statement for the whole batch: arrays in, one row per point out of unnest; a point whose
-// key is already stored (replay, overlap, or twice in the batch) is skipped by ON CONFLICT.
-const INSERT_POINTS = `
+// One statement for the whole batch: arrays in, one row per point out of unnest.
+const POINT_COLUMNS =
+  'tenant_id, user_id, device_id, captured_at, point_key, retention_days, lat, lng, accuracy_m, speed_mps, heading_deg, is_mock';
+const POINT_ROWS = `
+  SELECT $1::uuid, $2::uuid, $3::text, point.*
+  FROM unnest($4::timestamptz[], $5::text[], $6::smallint[], $7::float8[], $8::float8[], $9::real[], $10::real[], $11::real[], $12::bool[])
+    AS point`;
+// The common case, a batch of new points: a plain insert, which costs Postgres about a third
+// less than ON CONFLICT's speculative insertion per row.
+const INSERT_NEW_POINTS = `INSERT INTO checkins.track_points (${POINT_COLUMNS}) ${POINT_ROWS}`;
+// After a key clash (a replay or overlap): a point whose key is already stored, or that comes
+// twice in the batch, is skipped.
+const INSERT_POINTS_SKIPPING_STORED = `
   WITH stored AS (
-    INSERT INTO checkins.track_points
-      (tenant_id, user_id, device_id, captured_at, point_key, retention_days, lat, lng, accuracy_m, speed_mps, heading_deg, is_mock)
-    SELECT $1::uuid, $2::uuid, $3::text, point.*
-    FROM unnest($4::timestamptz[], $5::text[], $6::smallint[], $7::float8[], $8::float8[], $9::real[], $10::real[], $11::real[], $12::bool[])
-      AS point
+    INSERT INTO checkins.track_points (${POINT_COLUMNS}) ${POINT_ROWS}
     ON CONFLICT DO NOTHING
     RETURNING 1
   )
@@ -62,23 +80,38 @@ const RETENTION_CLASSES = `
 export class TrackPointsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Stores the points (each with its day's retention class); answers how many were new. */
+  /**
+   * Stores the points (each with its day's retention class) that are not stored yet; answers how
+   * many were new. Tries the batch as all new first; a key clash rolls that statement back whole
+   * and the batch goes again skipping stored keys, so a point is never stored twice.
+   */
   async insert(source: PointSource, points: readonly ValidTrackPoint[], retentionOf: (day: string) => number): Promise<number> {
     if (points.length === 0) return 0;
-    const [row] = await this.dataSource.query<{ stored: number }[]>(INSERT_POINTS, [
+    // In key order, so that concurrent overlapping batches lock keys in the same order and cannot deadlock.
+    const sorted = [...points].sort((a, b) =>
+      a.capturedAtIso === b.capturedAtIso ? compare(a.pointKey, b.pointKey) : compare(a.capturedAtIso, b.capturedAtIso),
+    );
+    const parameters = [
       source.tenantId,
       source.userId,
       source.deviceId,
-      points.map((point) => point.capturedAt.toISOString()),
-      points.map((point) => point.pointKey),
-      points.map((point) => retentionOf(point.day)),
-      points.map((point) => point.lat),
-      points.map((point) => point.lng),
-      points.map((point) => point.accuracyM),
-      points.map((point) => point.speedMps),
-      points.map((point) => point.headingDeg),
-      points.map((point) => point.isMock),
-    ]);
+      arrayLiteral(sorted.map((point) => point.capturedAtIso)),
+      arrayLiteral(sorted.map((point) => point.pointKey)),
+      arrayLiteral(sorted.map((point) => retentionOf(point.day))),
+      arrayLiteral(sorted.map((point) => point.lat)),
+      arrayLiteral(sorted.map((point) => point.lng)),
+      arrayLiteral(sorted.map((point) => point.accuracyM)),
+      arrayLiteral(sorted.map((point) => point.speedMps)),
+      arrayLiteral(sorted.map((point) => point.headingDeg)),
+      arrayLiteral(sorted.map((point) => point.isMock)),
+    ];
+    try {
+      await this.dataSource.query(INSERT_NEW_POINTS, parameters);
+      return points.length;
+    } catch (error) {
+      if ((error as { driverError?: { code?: string } }).driverError?.code !== UNIQUE_VIOLATION) throw error;
+    }
+    const [row] = await this.dataSource.query<{ stored: number }[]>(INSERT_POINTS_SKIPPING_STORED, parameters);
     return row?.stored ?? 0;
   }
 

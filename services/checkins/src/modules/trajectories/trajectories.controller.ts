@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedUser, CurrentUser, RequireAction } from '@fieldforce/auth';
 import { IngestResultResponse } from './dto/ingest-result.response';
-import { TrackPointBatchDto } from './dto/track-point-batch.dto';
+import { type TrackPointBatch, TrackPointBatchDto, TrackPointBatchPipe } from './dto/track-point-batch.dto';
 import { TrackQuery, TrackRangeQuery } from './dto/track.query';
 import { StopListResponse, TrackResponse, TripListResponse } from './dto/track.response';
 import { TrackingSettingsDto } from './dto/tracking-settings.dto';
@@ -21,8 +21,12 @@ export class TrajectoriesController {
   @Post('points')
   @HttpCode(200)
   @RequireAction('checkin:create')
+  @ApiBody({ type: TrackPointBatchDto })
   @ApiOkResponse({ type: IngestResultResponse, description: 'Per batch: points stored now, points stored before, points refused' })
-  async ingestPoints(@CurrentUser() user: AuthenticatedUser, @Body() body: TrackPointBatchDto): Promise<IngestResultResponse> {
+  async ingestPoints(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body(TrackPointBatchPipe) body: TrackPointBatch,
+  ): Promise<IngestResultResponse> {
     return this.ingest.ingest(user, body);
   }
 

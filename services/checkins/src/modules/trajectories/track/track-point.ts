@@ -42,6 +42,8 @@ export interface ValidTrackPoint {
   /** The client's point id, or `seq:<n>`: with device and capture time, what makes a point unique. */
   pointKey: string;
   capturedAt: Date;
+  /** `capturedAt` in ISO 8601 (UTC, milliseconds), as stored. */
+  capturedAtIso: string;
   /** UTC day of `capturedAt`: the partition the point goes to. */
   day: string;
   lat: number;
@@ -126,6 +128,7 @@ function validPoint(raw: unknown, index: number, now: Date): ValidTrackPoint {
     index,
     pointKey,
     capturedAt,
+    capturedAtIso: capturedAt.toISOString(),
     day: utcDay(capturedAt),
     lat: point.lat,
     lng: point.lng,
