@@ -3,15 +3,10 @@ import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagge
 import { AccessPolicy, type AuthenticatedUser, CurrentPolicy, CurrentUser, RequireAction } from '@fieldforce/auth';
 import { IdempotencyKey, type IdempotencyKeyHeader } from '@fieldforce/platform';
 import { AssignmentService } from './assignment.service';
+import { IDEMPOTENCY_KEY_HEADER_DOC } from '../../http/write-headers';
 import { GeoPointDto } from '../customers/dto/create-customer.dto';
 import { AssignCustomersDto, AssignResult } from './dto/assign-customers.dto';
 import { AutoAssignDto, AutoAssignResult, HomeBaseResponse } from './dto/auto-assign.dto';
-
-const IDEMPOTENCY_KEY_DOC = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Replaying the request with the same key answers the first response; the same key with another body is a 422',
-};
 
 @ApiTags('customer assignment')
 @ApiBearerAuth()
@@ -22,7 +17,7 @@ export class AssignmentController {
   @Post('assign')
   @HttpCode(200)
   @RequireAction('customer:assign')
-  @ApiHeader(IDEMPOTENCY_KEY_DOC)
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
   @ApiOkResponse({ type: AssignResult, description: 'One entry per customer: assigned, or unchanged when it had that owner already' })
   async assign(
     @CurrentUser() user: AuthenticatedUser,
@@ -36,7 +31,7 @@ export class AssignmentController {
   @Post('auto-assign')
   @HttpCode(200)
   @RequireAction('customer:assign')
-  @ApiHeader(IDEMPOTENCY_KEY_DOC)
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
   @ApiOkResponse({ type: AutoAssignResult, description: 'The moves (proposed, or applied unless dryRun) and each rep\'s workload before and after' })
   async autoAssign(
     @CurrentUser() user: AuthenticatedUser,

@@ -9,8 +9,8 @@ import {
 } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
 import { AccessPolicy, type AuthenticatedUser, CurrentPolicy, CurrentUser, RequireAction } from '@fieldforce/auth';
-import { IdempotencyKey, type IdempotencyKeyHeader, ifMatchVersion } from '@fieldforce/platform';
-import { type ExpectedVersion } from './customer-writes';
+import { IdempotencyKey, type IdempotencyKeyHeader } from '@fieldforce/platform';
+import { expectedVersion, IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_DELETE_DOC, IF_MATCH_UPDATE_DOC } from '../../http/write-headers';
 import { CustomersService } from './customers.service';
 import { CreateCustomerDto } from './dto/create-customer.dto';
 import { CustomerImportService } from './customer-import.service';
@@ -18,20 +18,6 @@ import { CustomerPage, CustomerResponse } from './dto/customer.response';
 import { ImportCustomersDto, ImportResultResponse } from './dto/import-customers.dto';
 import { ListCustomersQuery } from './dto/list-customers.query';
 import { UpdateCustomerDto } from './dto/update-customer.dto';
-
-const IDEMPOTENCY_KEY_DOC = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Replaying the request with the same key answers the first response; the same key with another body is a 422',
-};
-const IF_MATCH_DOC = { name: 'If-Match', required: false, description: 'The ETag of the version this write replaces' };
-
-/** The version the client says it replaces: the If-Match header first, else the body's `version`. */
-function expectedVersion(ifMatch: string | undefined, bodyVersion: number | undefined): ExpectedVersion | undefined {
-  const headerVersion = ifMatchVersion(ifMatch);
-  if (headerVersion !== undefined) return { version: headerVersion, precondition: true };
-  return bodyVersion === undefined ? undefined : { version: bodyVersion, precondition: false };
-}
 
 @ApiTags('customers')
 @ApiBearerAuth()
@@ -45,7 +31,7 @@ export class CustomersController {
   @Post()
   @HttpCode(201)
   @RequireAction('customer:create')
-  @ApiHeader(IDEMPOTENCY_KEY_DOC)
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
   @ApiCreatedResponse({ type: CustomerResponse, description: 'Created, or the same customer again for a replayed create' })
   async create(
     @CurrentUser() user: AuthenticatedUser,
@@ -62,7 +48,7 @@ export class CustomersController {
   @Post('import')
   @HttpCode(200)
   @RequireAction('customer:import')
-  @ApiHeader(IDEMPOTENCY_KEY_DOC)
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
   @ApiOkResponse({ type: ImportResultResponse, description: 'One result per row, in request order; bad rows do not stop the others' })
   async import(
     @CurrentUser() user: AuthenticatedUser,
@@ -100,8 +86,8 @@ export class CustomersController {
 
   @Patch(':id')
   @RequireAction('customer:update')
-  @ApiHeader({ ...IF_MATCH_DOC, description: `${IF_MATCH_DOC.description}; without it the body must carry \`version\` (else 428)` })
-  @ApiHeader(IDEMPOTENCY_KEY_DOC)
+  @ApiHeader(IF_MATCH_UPDATE_DOC)
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
   @ApiOkResponse({ type: CustomerResponse })
   async update(
     @CurrentUser() user: AuthenticatedUser,
@@ -120,8 +106,8 @@ export class CustomersController {
   @Delete(':id')
   @HttpCode(204)
   @RequireAction('customer:delete')
-  @ApiHeader(IF_MATCH_DOC)
-  @ApiHeader(IDEMPOTENCY_KEY_DOC)
+  @ApiHeader(IF_MATCH_DELETE_DOC)
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
   @ApiNoContentResponse({ description: 'Deleted (soft)' })
   async delete(
     @CurrentUser() user: AuthenticatedUser,

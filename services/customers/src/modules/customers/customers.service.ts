@@ -24,10 +24,10 @@ import { CustomerException } from './customers.exception';
 import { type CustomerFilters, CustomersRepository } from './customers.repository';
 import { type CustomerListItem, type CustomerPage } from './dto/customer.response';
 import { DEFAULT_PAGE_SIZE, type ListCustomersQuery, MAX_PAGE_SIZE } from './dto/list-customers.query';
-import { decodeCursor, encodeCursor, filtersKey } from './list-cursor';
 import { type CreateCustomerDto } from './dto/create-customer.dto';
 import { type UpdateCustomerDto } from './dto/update-customer.dto';
 import { Customer } from './entities/customer.entity';
+import { decodeCursor, encodeCursor, filtersKey } from './list-cursor';
 
 const UNIQUE_VIOLATION = '23505';
 const PRIMARY_KEY = 'customers_pkey';

@@ -2,16 +2,10 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe,
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
 import { type AuthenticatedUser, CurrentUser, RequireAction } from '@fieldforce/auth';
-import { IdempotencyKey, type IdempotencyKeyHeader, ifMatchVersion } from '@fieldforce/platform';
+import { IdempotencyKey, type IdempotencyKeyHeader } from '@fieldforce/platform';
+import { expectedVersion, IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_DELETE_DOC, IF_MATCH_UPDATE_DOC } from '../../http/write-headers';
 import { CreateTerritoryDto, ListTerritoriesQuery, TerritoryPage, TerritoryResponse, UpdateTerritoryDto } from './dto/territory.dto';
 import { TerritoriesService } from './territories.service';
-
-const IDEMPOTENCY_KEY_DOC = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Replaying the request with the same key answers the first response; the same key with another body is a 422',
-};
-const IF_MATCH_DOC = { name: 'If-Match', required: false, description: 'The ETag of the version this write replaces' };
 
 @ApiTags('territories')
 @ApiBearerAuth()
@@ -22,7 +16,7 @@ export class TerritoriesController {
   @Post()
   @HttpCode(201)
   @RequireAction('customer:assign')
-  @ApiHeader(IDEMPOTENCY_KEY_DOC)
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
   @ApiCreatedResponse({ type: TerritoryResponse })
   async create(
     @CurrentUser() user: AuthenticatedUser,
@@ -57,8 +51,8 @@ export class TerritoriesController {
 
   @Patch(':id')
   @RequireAction('customer:assign')
-  @ApiHeader({ ...IF_MATCH_DOC, description: `${IF_MATCH_DOC.description}; without it the body must carry \`version\` (else 428)` })
-  @ApiHeader(IDEMPOTENCY_KEY_DOC)
+  @ApiHeader(IF_MATCH_UPDATE_DOC)
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
   @ApiOkResponse({ type: TerritoryResponse })
   async update(
     @CurrentUser() user: AuthenticatedUser,
@@ -68,14 +62,7 @@ export class TerritoriesController {
     @IdempotencyKey() idempotency: IdempotencyKeyHeader | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TerritoryResponse> {
-    const headerVersion = ifMatchVersion(ifMatch);
-    const expected =
-      headerVersion !== undefined
-        ? { version: headerVersion, precondition: true }
-        : body.version === undefined
-          ? undefined
-          : { version: body.version, precondition: false };
-    const territory = await this.territories.update(user, id, body, expected, idempotency);
+    const territory = await this.territories.update(user, id, body, expectedVersion(ifMatch, body.version), idempotency);
     void reply.header('etag', `"${territory.version}"`);
     return territory;
   }
@@ -83,8 +70,8 @@ export class TerritoriesController {
   @Delete(':id')
   @HttpCode(204)
   @RequireAction('customer:assign')
-  @ApiHeader(IF_MATCH_DOC)
-  @ApiHeader(IDEMPOTENCY_KEY_DOC)
+  @ApiHeader(IF_MATCH_DELETE_DOC)
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
   @ApiNoContentResponse({ description: 'Deleted (soft)' })
   async delete(
     @CurrentUser() user: AuthenticatedUser,
@@ -92,7 +79,6 @@ export class TerritoriesController {
     @Headers('if-match') ifMatch: string | undefined,
     @IdempotencyKey() idempotency: IdempotencyKeyHeader | undefined,
   ): Promise<void> {
-    const version = ifMatchVersion(ifMatch);
-    await this.territories.delete(user, id, version === undefined ? undefined : { version, precondition: true }, idempotency);
+    await this.territories.delete(user, id, expectedVersion(ifMatch, undefined), idempotency);
   }
 }
