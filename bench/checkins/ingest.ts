@@ -167,7 +167,10 @@ async function main(): Promise<void> {
   const adminUrl = withDatabase(ADMIN_URL, database);
   const serviceUrl = roleDatabaseUrl(adminUrl, 'checkins', servicePassword('checkins'));
   await setupDatabase({ adminUrl, services: ['checkins'] });
-  const broker = await startDevBroker({ port: 0 });
+  const broker = await startDevBroker({ port: 0 }).catch(async (error: unknown) => {
+    await dropDatabase(database);
+    throw error;
+  });
   const jwks = await TestJwks.start();
   try {
     const migrations = new DataSource(
@@ -256,8 +259,7 @@ async function main(): Promise<void> {
       await app.close();
     }
   } finally {
-    await jwks.stop();
-    await broker.stop();
+    await Promise.allSettled([jwks.stop(), broker.stop()]);
     await dropDatabase(database);
   }
 }

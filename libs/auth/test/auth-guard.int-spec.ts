@@ -172,6 +172,15 @@ describe(AccessTokenVerifier.name, () => {
     throw new Error('expected the verification to fail');
   }
 
+  it('lets requests that arrive while the first key fetch is in flight wait for it', async () => {
+    const verifier = new AccessTokenVerifier(config({ jwksRefetchCooldownMs: 30_000 }));
+    const token = await jwks.sign({ roles: ['rep'] });
+
+    const results = await Promise.allSettled(Array.from({ length: 8 }, () => verifier.verify(token)));
+
+    expect(results.map((result) => result.status)).toEqual(Array(8).fill('fulfilled'));
+  });
+
   it('keeps verifying with the keys it holds while the key set cannot be fetched', async () => {
     // Max age 0: every verification tries a refresh first, and each fails.
     const verifier = new AccessTokenVerifier(config({ jwksMaxAgeMs: 0 }));

@@ -59,7 +59,8 @@ export class JwksKeySource {
 
   private async currentKeys(): Promise<LocalKeySet> {
     if (!this.keys) {
-      if (Date.now() - this.attemptedAt < FIRST_FETCH_RETRY_MS) throw AuthException.keysUnavailable(this.lastError);
+      // Callers arriving while the first fetch is in flight wait for it; only a failed one is not retried at once.
+      if (!this.pending && Date.now() - this.attemptedAt < FIRST_FETCH_RETRY_MS) throw AuthException.keysUnavailable(this.lastError);
       await this.refresh().catch((error: unknown) => {
         throw AuthException.keysUnavailable(error);
       });
