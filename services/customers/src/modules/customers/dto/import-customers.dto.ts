@@ -1,91 +1,23 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Length } from 'class-validator';
 import { type CustomerState } from '@fieldforce/contracts';
 import { type FieldError } from '@fieldforce/platform';
-import { CustomerContactDto, DEFAULT_GRADES, GeoPointDto } from './create-customer.dto';
+import { CreateCustomerDto } from './create-customer.dto';
 import { CustomerResponse } from './customer.response';
 
 /** Most rows one import takes. */
 export const MAX_IMPORT_ROWS = 5_000;
 
 /**
- * One row of an import: a customer by its CRM/ERP id. A new externalId creates a customer (absent
- * fields take the create defaults); a known one updates the fields the row carries and keeps the rest.
+ * One row of an import: the fields of a create, keyed by the customer's CRM/ERP id (required here).
+ * A new externalId creates a customer (absent fields take the create defaults); a known one updates
+ * the fields the row carries and keeps the rest.
  */
-export class ImportCustomerRow {
+export class ImportCustomerRow extends OmitType(CreateCustomerDto, ['id', 'externalId'] as const) {
   @ApiProperty({ example: 'CRM-100234' })
   @IsString()
   @Length(1, 100)
   externalId!: string;
-
-  @ApiProperty({ example: 'Corner Pharmacy Nord' })
-  @IsString()
-  @Length(1, 200)
-  name!: string;
-
-  @ApiPropertyOptional({ enum: DEFAULT_GRADES })
-  @IsOptional()
-  @IsIn(DEFAULT_GRADES)
-  grade?: string;
-
-  @ApiPropertyOptional({ type: GeoPointDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => GeoPointDto)
-  location?: GeoPointDto;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  address?: string;
-
-  @ApiPropertyOptional({ type: [CustomerContactDto] })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => CustomerContactDto)
-  contacts?: CustomerContactDto[];
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(1, 50, { each: true })
-  tags?: string[];
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'Default for a new customer: the importing user' })
-  @IsOptional()
-  @IsUUID()
-  ownerId?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
-  @Min(0)
-  @Max(999_999_999_999)
-  creditLimit?: number;
-
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional()
-  @IsObject()
-  customFields?: Record<string, unknown>;
 }
 
 export class ImportCustomersDto {
