@@ -33,7 +33,7 @@ export {
   idempotencyKeyOf,
   requestFingerprint,
 } from './http/idempotency-key';
-export { ifMatchVersion } from './http/if-match';
+export { type IfMatchOptions, entityTag, ifMatchVersion } from './http/if-match';
 export { createValidationPipe, toFieldErrors } from './errors/validation';
 export {
   OPENAPI_PATH,

@@ -1,5 +1,5 @@
 import { CommonException } from '../errors/common.exception';
-import { ifMatchVersion } from './if-match';
+import { entityTag, ifMatchVersion } from './if-match';
 
 describe(ifMatchVersion.name, () => {
   it('reads the version of a strong or weak ETag, or a bare number', () => {
@@ -10,5 +10,15 @@ describe(ifMatchVersion.name, () => {
     for (const header of ['*', '"1", "2"', '"0"', 'abc', '', ['"1"', '"2"']]) {
       expect(() => ifMatchVersion(header)).toThrow(CommonException);
     }
+  });
+
+  it('reads back the ETag a service sends', () => {
+    expect(ifMatchVersion(entityTag(5))).toBe(5);
+  });
+
+  it('reads a wildcard as no precondition only when asked to', () => {
+    expect(ifMatchVersion('*', { wildcardMeansAny: true })).toBeUndefined();
+    expect(ifMatchVersion(undefined, { wildcardMeansAny: true })).toBeUndefined();
+    expect(() => ifMatchVersion('*')).toThrow(CommonException);
   });
 });

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
+import { entityTag } from '@fieldforce/platform';
 import { type AuthenticatedUser, CurrentUser, RequireAction } from '@fieldforce/auth';
 import { type CheckInState } from '@fieldforce/contracts';
 import { CheckInsService, type Page } from './check-ins.service';
@@ -25,7 +26,7 @@ export class CheckInsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CheckInState> {
     const { checkIn } = await this.checkIns.record(user, body);
-    void reply.header('etag', `"${checkIn.version}"`).header('location', `/api/v1/check-ins/${checkIn.id}`);
+    void reply.header('etag', entityTag(checkIn.version)).header('location', `/api/v1/check-ins/${checkIn.id}`);
     return checkIn;
   }
 
@@ -45,7 +46,7 @@ export class CheckInsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CheckInState> {
     const checkIn = await this.checkIns.get(user, id);
-    void reply.header('etag', `"${checkIn.version}"`);
+    void reply.header('etag', entityTag(checkIn.version));
     return checkIn;
   }
 

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
 import { AccessPolicy, type AuthenticatedUser, CurrentPolicy, CurrentUser, RequireAction } from '@fieldforce/auth';
-import { IdempotencyKey, type IdempotencyKeyHeader } from '@fieldforce/platform';
+import { IdempotencyKey, type IdempotencyKeyHeader, entityTag } from '@fieldforce/platform';
 import { expectedVersion, IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_DELETE_DOC, IF_MATCH_UPDATE_DOC } from '../../http/write-headers';
 import { CustomersService } from './customers.service';
 import { CreateCustomerDto } from './dto/create-customer.dto';
@@ -41,7 +41,7 @@ export class CustomersController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CustomerResponse> {
     const { customer } = await this.customers.create(user, policy, body, idempotency);
-    void reply.header('etag', `"${customer.version}"`).header('location', `/api/v1/customers/${customer.id}`);
+    void reply.header('etag', entityTag(customer.version)).header('location', `/api/v1/customers/${customer.id}`);
     return customer;
   }
 
@@ -80,7 +80,7 @@ export class CustomersController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CustomerResponse> {
     const customer = await this.customers.get(user, policy, id);
-    void reply.header('etag', `"${customer.version}"`);
+    void reply.header('etag', entityTag(customer.version));
     return customer;
   }
 
@@ -99,7 +99,7 @@ export class CustomersController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CustomerResponse> {
     const customer = await this.customers.update(user, policy, id, body, expectedVersion(ifMatch, body.version), idempotency);
-    void reply.header('etag', `"${customer.version}"`);
+    void reply.header('etag', entityTag(customer.version));
     return customer;
   }
 

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe,
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
 import { type AuthenticatedUser, CurrentUser, RequireAction } from '@fieldforce/auth';
-import { IdempotencyKey, type IdempotencyKeyHeader } from '@fieldforce/platform';
+import { IdempotencyKey, type IdempotencyKeyHeader, entityTag } from '@fieldforce/platform';
 import { expectedVersion, IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_DELETE_DOC, IF_MATCH_UPDATE_DOC } from '../../http/write-headers';
 import { CreateTerritoryDto, ListTerritoriesQuery, TerritoryPage, TerritoryResponse, UpdateTerritoryDto } from './dto/territory.dto';
 import { TerritoriesService } from './territories.service';
@@ -25,7 +25,7 @@ export class TerritoriesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TerritoryResponse> {
     const territory = await this.territories.create(user, body, idempotency);
-    void reply.header('etag', `"${territory.version}"`).header('location', `/api/v1/territories/${territory.id}`);
+    void reply.header('etag', entityTag(territory.version)).header('location', `/api/v1/territories/${territory.id}`);
     return territory;
   }
 
@@ -45,7 +45,7 @@ export class TerritoriesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TerritoryResponse> {
     const territory = await this.territories.get(user, id);
-    void reply.header('etag', `"${territory.version}"`);
+    void reply.header('etag', entityTag(territory.version));
     return territory;
   }
 
@@ -63,7 +63,7 @@ export class TerritoriesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TerritoryResponse> {
     const territory = await this.territories.update(user, id, body, expectedVersion(ifMatch, body.version), idempotency);
-    void reply.header('etag', `"${territory.version}"`);
+    void reply.header('etag', entityTag(territory.version));
     return territory;
   }
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
-import { entityTag, ifMatchVersion } from '../../common/http-versioning';
+import { entityTag, ifMatchVersion } from '@fieldforce/platform';
 import { PageQueryDto, pageRequest } from '../../common/pagination';
 import { Authenticated, CurrentCaller, RequireAction } from '../access/access.decorators';
 import { type Caller } from '../access/caller';
@@ -57,7 +57,7 @@ export class RolesController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RoleResponse> {
-    const role = await this.roles.update(caller, id, body, ifMatchVersion(ifMatch));
+    const role = await this.roles.update(caller, id, body, ifMatchVersion(ifMatch, { wildcardMeansAny: true }));
     void reply.header('etag', entityTag(role.version));
     return role;
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
-import { entityTag, ifMatchVersion } from '../../common/http-versioning';
+import { entityTag, ifMatchVersion } from '@fieldforce/platform';
 import { pageRequest } from '../../common/pagination';
 import { Authenticated, CurrentCaller, RequireAction } from '../access/access.decorators';
 import { type Caller } from '../access/caller';
@@ -60,7 +60,7 @@ export class UsersController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UserResponse> {
-    const user = await this.users.update(caller, id, body, ifMatchVersion(ifMatch));
+    const user = await this.users.update(caller, id, body, ifMatchVersion(ifMatch, { wildcardMeansAny: true }));
     void reply.header('etag', entityTag(user.version));
     return user;
   }

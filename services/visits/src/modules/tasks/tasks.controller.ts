@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, 
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
 import { type AuthenticatedUser, CurrentUser, RequireAction } from '@fieldforce/auth';
-import { ifMatchVersion } from '@fieldforce/platform';
+import { ifMatchVersion, entityTag } from '@fieldforce/platform';
 import { CancelTaskDto, CreateTaskDto, DispatchTaskDto, ListTasksQuery, UpdateTaskDto, type VisitTask } from './dto/task.dto';
 import { type TaskPage } from './tasks.repository';
 import { TasksService } from './tasks.service';
@@ -18,7 +18,7 @@ export class TasksController {
   @RequireAction('task:create')
   async create(@CurrentUser() user: AuthenticatedUser, @Body() body: CreateTaskDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<VisitTask> {
     const task = await this.tasks.create(user, body);
-    void reply.header('etag', `"${task.version}"`).header('location', `/api/v1/visit-tasks/${task.id}`);
+    void reply.header('etag', entityTag(task.version)).header('location', `/api/v1/visit-tasks/${task.id}`);
     return task;
   }
 
@@ -36,7 +36,7 @@ export class TasksController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<VisitTask> {
     const task = await this.tasks.get(user, id);
-    void reply.header('etag', `"${task.version}"`);
+    void reply.header('etag', entityTag(task.version));
     return task;
   }
 
@@ -51,7 +51,7 @@ export class TasksController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<VisitTask> {
     const task = await this.tasks.update(user, id, body, ifMatchVersion(ifMatch));
-    void reply.header('etag', `"${task.version}"`);
+    void reply.header('etag', entityTag(task.version));
     return task;
   }
 

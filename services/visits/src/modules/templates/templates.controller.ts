@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, ParseIntPipe, ParseUUI
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
 import { type AuthenticatedUser, CurrentUser, RequireAction } from '@fieldforce/auth';
-import { ifMatchVersion } from '@fieldforce/platform';
+import { ifMatchVersion, entityTag } from '@fieldforce/platform';
 import { CreateTemplateDto, UpdateTemplateDto, type VisitTemplate } from './dto/template.dto';
 import { TemplatesService } from './templates.service';
 
@@ -21,7 +21,7 @@ export class TemplatesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<VisitTemplate> {
     const template = await this.templates.create(user.tenantId, body);
-    void reply.header('etag', `"${template.version}"`).header('location', `/api/v1/visit-templates/${template.id}`);
+    void reply.header('etag', entityTag(template.version)).header('location', `/api/v1/visit-templates/${template.id}`);
     return template;
   }
 
@@ -39,7 +39,7 @@ export class TemplatesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<VisitTemplate> {
     const template = await this.templates.get(user.tenantId, id);
-    void reply.header('etag', `"${template.version}"`);
+    void reply.header('etag', entityTag(template.version));
     return template;
   }
 
@@ -64,7 +64,7 @@ export class TemplatesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<VisitTemplate> {
     const template = await this.templates.update(user.tenantId, id, body, ifMatchVersion(ifMatch));
-    void reply.header('etag', `"${template.version}"`);
+    void reply.header('etag', entityTag(template.version));
     return template;
   }
 }
