@@ -157,7 +157,14 @@ export class TrackPartitions {
   }
 }
 
+// A query on pg_class sees what committed before it started. to_regclass would go through the
+// backend's catalog cache, which an advisory lock does not refresh: it can miss a partition
+// another replica created while we waited for the lock.
 async function exists(manager: EntityManager, table: string): Promise<boolean> {
-  const [row] = await manager.query<{ exists: boolean }[]>(`SELECT to_regclass($1) IS NOT NULL AS "exists"`, [`${SCHEMA}.${table}`]);
+  const [row] = await manager.query<{ exists: boolean }[]>(
+    `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                     WHERE n.nspname = $1 AND c.relname = $2) AS "exists"`,
+    [SCHEMA, table],
+  );
   return row?.exists === true;
 }
