@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { BUILT_IN_ROLE_POLICIES } from '@fieldforce/auth';
-import { type CheckInState, createEvent, type RolePolicy, uuidv7 } from '@fieldforce/contracts';
+import { type CheckInState, createEvent, uuidv7 } from '@fieldforce/contracts';
 import { KafkaTopicCollector, type TestTokenClaims } from '@fieldforce/testing';
 import { CheckInsController } from '../src/modules/check-ins/check-ins.controller';
 import { TrackIngestService } from '../src/modules/trajectories/track-ingest.service';
@@ -76,31 +75,13 @@ describe(`${CheckInsController.name} (check-ins)`, () => {
     publisher = await TestEventPublisher.connect(service.kafka);
     supervisorNorth = await newUser({ roles: ['supervisor'], org: 'emea.north' });
     supervisorSouth = await newUser({ roles: ['supervisor'], org: 'emea.south' });
-    // This tenant lets supervisors review check-ins, as the permissions service would announce.
-    const supervisor: RolePolicy = {
-      ...structuredClone(BUILT_IN_ROLE_POLICIES.supervisor),
-      actions: [...BUILT_IN_ROLE_POLICIES.supervisor.actions, 'checkin:review'],
-      id: randomUUID(),
-      tenantId,
-      version: 2,
-      builtIn: true,
-      updatedAt: new Date().toISOString(),
-    };
     await publisher.publish(
       createEvent('fieldforce.customers.customer.created.v1', { subject: shop.id, tenantId, data: { customer: shop, changedFields: ['name'] } }),
       createEvent('fieldforce.customers.customer.created.v1', { subject: kiosk.id, tenantId, data: { customer: kiosk, changedFields: ['name'] } }),
-      createEvent('fieldforce.permissions.role.updated.v1', { subject: supervisor.id, tenantId, data: { role: supervisor, changedFields: ['actions'] } }),
     );
     await eventually('both customers are known', async () => {
       const [row] = await dataSource.query<{ count: string }[]>(`SELECT count(*) FROM checkins.customers WHERE tenant_id = $1`, [tenantId]);
       return Number(row!.count) === 2;
-    });
-    await eventually('supervisors may review', async () => {
-      const [row] = await dataSource.query<{ count: string }[]>(
-        `SELECT count(*) FROM checkins.role_policies WHERE tenant_id = $1 AND 'checkin:review' = ANY(actions)`,
-        [tenantId],
-      );
-      return Number(row!.count) === 1;
     });
   });
 

@@ -40,6 +40,7 @@ export const BUILT_IN_ROLES: Readonly<Record<BuiltInRoleName, RoleDefinition>> =
       'visit:*',
       'task:*',
       'checkin:read',
+      'checkin:review',
       'report:read',
       'user:read',
     ],
@@ -49,7 +50,7 @@ export const BUILT_IN_ROLES: Readonly<Record<BuiltInRoleName, RoleDefinition>> =
     rank: 30,
     scope: 'region',
     requiresTotp: false,
-    actions: ['customer:*', 'visit:*', 'task:*', 'checkin:read', 'report:read', 'user:read'],
+    actions: ['customer:*', 'visit:*', 'task:*', 'checkin:read', 'checkin:review', 'report:read', 'user:read'],
     fieldRules: {},
   },
   admin: {
