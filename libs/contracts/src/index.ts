@@ -15,3 +15,7 @@ export * from './services';
 export * from './topics';
 export * from './uuidv7';
 export * from './validation';
+export * from './visits/task.events';
+export * from './visits/task.schema';
+export * from './visits/visit-template.events';
+export * from './visits/visit-template.schema';

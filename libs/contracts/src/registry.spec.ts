@@ -159,6 +159,8 @@ describe(topicsOf.name, () => {
       'fieldforce.permissions.org-unit.v1',
       'fieldforce.permissions.role.v1',
       'fieldforce.checkins.check-in.v1',
+      'fieldforce.visits.visit-template.v1',
+      'fieldforce.visits.task.v1',
     ]);
   });
 });

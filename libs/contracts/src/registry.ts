@@ -23,6 +23,18 @@ import {
 } from './permissions/permissions.events';
 import { type CloudEvent, CloudEventEnvelopeSchema, createCloudEvent, type EventCause, sourceOf } from './envelope';
 import { isUuidV7 } from './uuidv7';
+import {
+  taskCancelledV1,
+  taskCompletedV1,
+  taskDispatchedV1,
+  taskMissedV1,
+  taskPlannedV1,
+  taskReassignedV1,
+  taskRescheduledV1,
+  taskReportedV1,
+  taskStartedV1,
+} from './visits/task.events';
+import { visitTemplateCreatedV1, visitTemplateUpdatedV1 } from './visits/visit-template.events';
 import { collectIssues, collectUndeclaredProperties, EventValidationError, type ValidationIssue } from './validation';
 
 /** Every event type the platform publishes, one entry per type and version. Add new events here. */
@@ -45,6 +57,17 @@ export const eventDefinitions = [
   checkInRecordedV1,
   checkInCheckedOutV1,
   checkInReviewedV1,
+  visitTemplateCreatedV1,
+  visitTemplateUpdatedV1,
+  taskPlannedV1,
+  taskDispatchedV1,
+  taskStartedV1,
+  taskCompletedV1,
+  taskMissedV1,
+  taskCancelledV1,
+  taskRescheduledV1,
+  taskReassignedV1,
+  taskReportedV1,
 ] as const;
 
 type RegisteredDefinition = (typeof eventDefinitions)[number];

@@ -38,4 +38,8 @@ export const Topics = {
     orgUnit: aggregateTopic('permissions', 'org-unit'),
     role: aggregateTopic('permissions', 'role'),
   },
+  visits: {
+    task: aggregateTopic('visits', 'task'),
+    visitTemplate: aggregateTopic('visits', 'visit-template'),
+  },
 } as const;
