@@ -6,6 +6,8 @@ export * from './checkins/check-in.events';
 export * from './checkins/check-in.schema';
 export * from './customers/customer.events';
 export * from './customers/customer.schema';
+export * from './customers/settings.events';
+export * from './customers/territory.events';
 export * from './define-event';
 export * from './envelope';
 export * from './permissions/permissions.events';

@@ -155,6 +155,8 @@ describe(topicsOf.name, () => {
   it('lists each registered topic once', () => {
     expect(topicsOf()).toEqual([
       'fieldforce.customers.customer.v1',
+      'fieldforce.customers.settings.v1',
+      'fieldforce.customers.territory.v1',
       'fieldforce.permissions.user.v1',
       'fieldforce.permissions.org-unit.v1',
       'fieldforce.permissions.role.v1',

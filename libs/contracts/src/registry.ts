@@ -8,6 +8,8 @@ import {
   customerGradedV1,
   customerUpdatedV1,
 } from './customers/customer.events';
+import { customerSettingsUpdatedV1 } from './customers/settings.events';
+import { territoryCreatedV1, territoryDeletedV1, territoryUpdatedV1 } from './customers/territory.events';
 import { type EventDefinition } from './define-event';
 import {
   orgUnitCreatedV1,
@@ -44,6 +46,10 @@ export const eventDefinitions = [
   customerGradedV1,
   customerDeletedV1,
   customerAssignedV1,
+  customerSettingsUpdatedV1,
+  territoryCreatedV1,
+  territoryUpdatedV1,
+  territoryDeletedV1,
   userCreatedV1,
   userUpdatedV1,
   userMovedV1,

@@ -32,6 +32,8 @@ export const Topics = {
   },
   customers: {
     customer: aggregateTopic('customers', 'customer'),
+    territory: aggregateTopic('customers', 'territory'),
+    settings: aggregateTopic('customers', 'settings'),
   },
   permissions: {
     user: aggregateTopic('permissions', 'user'),
