@@ -27,3 +27,5 @@ export { EventSubscriptions } from './nest/event-subscriptions';
 export { MessagingModule } from './nest/messaging.module';
 export { type MessagingModuleAsyncOptions, type MessagingModuleOptions } from './nest/messaging.options';
 export { ensureTopics, type TopicProvisioningOptions } from './topic-provisioning';
+export { DEAD_LETTER_HEADERS } from './inbox/dead-letter-headers';
+export { type DlqReplayOptions, type DlqReplayReport, type ReplayedRecord, replayDeadLetters } from './dlq-replay';

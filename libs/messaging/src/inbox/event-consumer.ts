@@ -16,6 +16,7 @@ import { type KafkaClientFactory } from '../kafka-client.factory';
 import { type MessagingLogger } from '../logger';
 import { consumerLagGauge } from '../metrics';
 import { quoteSchema } from '../sql';
+import { DEAD_LETTER_HEADERS } from './dead-letter-headers';
 
 /** Applies one event's effect using `manager`, whose transaction also records the event as processed. */
 export type EventHandler<T extends EventType> = (event: EventOf<T>, manager: EntityManager) => Promise<void>;
@@ -240,13 +241,13 @@ export class EventConsumer {
     if (!producer) throw new Error('The event consumer is not started');
     const headers: IHeaders = {
       ...message.headers,
-      'x-error': (error instanceof Error ? error.message : String(error)).slice(0, 4_000),
-      'x-error-type': error instanceof Error ? error.name : typeof error,
-      'x-original-topic': topic,
-      'x-original-partition': String(partition),
-      'x-original-offset': message.offset,
-      'x-attempts': String(attempts),
-      'x-consumer-group': this.options.groupId,
+      [DEAD_LETTER_HEADERS.error]: (error instanceof Error ? error.message : String(error)).slice(0, 4_000),
+      [DEAD_LETTER_HEADERS.errorType]: error instanceof Error ? error.name : typeof error,
+      [DEAD_LETTER_HEADERS.originalTopic]: topic,
+      [DEAD_LETTER_HEADERS.originalPartition]: String(partition),
+      [DEAD_LETTER_HEADERS.originalOffset]: message.offset,
+      [DEAD_LETTER_HEADERS.attempts]: String(attempts),
+      [DEAD_LETTER_HEADERS.consumerGroup]: this.options.groupId,
     };
     await producer.send({ topic: dlqTopic(topic), acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
   }
