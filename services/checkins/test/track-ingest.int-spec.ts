@@ -210,10 +210,10 @@ describe(TrackIngestService.name, () => {
   it("keeps a tenant's days under the retention they were first stored with when the tenant changes it", async () => {
     const owner = newOwner();
     const day = utcDay(daysAgo(SETTINGS_DAY));
-    await ingest.setRetentionDays(owner.tenantId, 30);
+    await ingest.saveSettings(owner.tenantId, 30);
     await ingest.ingest(owner, { deviceId: device, points: walk(5, { start: daysAgo(SETTINGS_DAY) }) });
 
-    await ingest.setRetentionDays(owner.tenantId, 7);
+    await ingest.saveSettings(owner.tenantId, 7);
     const sameDay = await ingest.ingest(owner, { deviceId: device, points: walk(5, { start: daysAgo(SETTINGS_DAY), firstSeq: 5 }) });
     const olderDay = await ingest.ingest(owner, { deviceId: device, points: walk(1, { start: daysAgo(SETTINGS_DAY + 1) }) });
 

@@ -6,6 +6,7 @@ import { runMigrations } from '@fieldforce/persistence';
 import { createRedisClient, loadConfig } from '@fieldforce/platform';
 import { createTestDatabase, createTestDataSource, type TestDatabase, testRedis } from '@fieldforce/testing';
 import { CheckinsEnv, toCheckinsConfig } from '../src/config/checkins.config';
+import { CheckInsRepository } from '../src/modules/check-ins/check-ins.repository';
 import { DirectoryService } from '../src/modules/directory/directory.service';
 import { LivePositionStore } from '../src/modules/live-positions/live-position.store';
 import { TrackIngestService } from '../src/modules/trajectories/track-ingest.service';
@@ -102,6 +103,7 @@ describe(TrackPartitions.name, () => {
       new TrackPointsRepository(dataSource),
       partitions,
       new DirectoryService(dataSource),
+      new CheckInsRepository(dataSource),
       new LivePositionStore(redis),
       config,
     );

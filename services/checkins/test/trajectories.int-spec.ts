@@ -173,8 +173,9 @@ describe(`${TrajectoriesController.name} (tracks, stops, trips)`, () => {
     const read = await send(users.admin, 'GET', '/api/v1/trajectories/settings');
     const byRep = await send(users.rep, 'PUT', '/api/v1/trajectories/settings', { retentionDays: 3650 });
 
-    expect(set.json()).toEqual({ retentionDays: 30 });
-    expect(read.json()).toEqual({ retentionDays: 30 });
+    const off = { enabled: false, workingHours: null, duringVisits: false };
+    expect(set.json()).toEqual({ retentionDays: 30, privacy: off });
+    expect(read.json()).toEqual({ retentionDays: 30, privacy: off });
     expect(byRep.statusCode).toBe(403);
   });
 });

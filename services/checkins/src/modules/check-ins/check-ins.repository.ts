@@ -126,4 +126,19 @@ export class CheckInsRepository {
     );
     return row?.covered === true;
   }
+
+  /**
+   * The user's visits overlapping [from, to]: check-in capture to check-out capture, at most
+   * `longestMs` (a forgotten check-out does not open tracking for ever, and the scan stays short).
+   */
+  async visitIntervals(tenantId: string, userId: string, from: Date, to: Date, longestMs: number): Promise<{ from: Date; to: Date }[]> {
+    return this.dataSource.query<{ from: Date; to: Date }[]>(
+      `SELECT checked_in_at AS "from", least(coalesce(checked_out_at, 'infinity'), checked_in_at + $5 * interval '1 millisecond') AS "to"
+       FROM checkins.check_ins
+       WHERE tenant_id = $1 AND user_id = $2
+         AND checked_in_at <= $4 AND checked_in_at >= $3::timestamptz - $5 * interval '1 millisecond'
+       ORDER BY checked_in_at`,
+      [tenantId, userId, from, to, longestMs],
+    );
+  }
 }

@@ -3,11 +3,13 @@ import { type AuthenticatedUser } from '@fieldforce/auth';
 import { InjectConfig } from '@fieldforce/platform';
 import { utcDay } from '../../common/utc-day';
 import { type CheckinsConfig } from '../../config/checkins.config';
+import { CheckInsRepository } from '../check-ins/check-ins.repository';
 import { DirectoryService } from '../directory/directory.service';
 import { LivePositionStore } from '../live-positions/live-position.store';
 import { isMissingPartition, type PointSource, TrackPointsRepository } from './track-points.repository';
 import { oldestKeptDay, TrackPartitions } from './track/track-partitions';
 import { PointRejection, type RejectedPoint, type ValidTrackPoint, validateTrackPoints } from './track/track-point';
+import { TRACKING_PRIVACY_OFF, trackingAllowed, type TrackingPrivacy } from './track/tracking-window';
 
 /** The outcome of one batch: new points stored, points already stored, and each refused point. */
 export interface IngestResult {
@@ -19,8 +21,16 @@ export interface IngestResult {
 /** The user a batch of points belongs to: always the token's user, never a client-named one. */
 export type TrackOwner = Pick<AuthenticatedUser, 'userId' | 'tenantId' | 'orgPath'>;
 
-// A tenant's retention choice is re-read at most this often per replica.
+/** A tenant's tracking settings in effect: its choices, or the service defaults. */
+export interface TrackingSettings {
+  retentionDays: number;
+  privacy: TrackingPrivacy;
+}
+
+// A tenant's choices are re-read at most this often per replica.
 const SETTINGS_TTL_MS = 60_000;
+// Under the privacy setting, a visit without a check-out opens tracking for at most this long.
+const LONGEST_VISIT_MS = 12 * 3_600_000;
 // (tenant, day) → retention class never changes once fixed; the cache only needs a size bound.
 const DAY_CLASS_CACHE_LIMIT = 100_000;
 
@@ -33,20 +43,23 @@ const DAY_CLASS_CACHE_LIMIT = 100_000;
 @Injectable()
 export class TrackIngestService {
   private readonly logger = new Logger(TrackIngestService.name);
-  private readonly tenantRetention = new Map<string, { retentionDays: number; loadedAt: number }>();
+  private readonly tenantSettings = new Map<string, { settings: TrackingSettings; loadedAt: number }>();
   private readonly dayClasses = new Map<string, number>();
 
   constructor(
     private readonly points: TrackPointsRepository,
     private readonly partitions: TrackPartitions,
     private readonly directory: DirectoryService,
+    private readonly checkIns: CheckInsRepository,
     private readonly livePositions: LivePositionStore,
     @InjectConfig() private readonly config: CheckinsConfig,
   ) {}
 
   /** Stores a batch of the user's points from one device; one bad point never fails the others. */
   async ingest(owner: TrackOwner, batch: { deviceId: string; points: readonly unknown[] }, now = new Date()): Promise<IngestResult> {
-    const { valid, rejected } = validateTrackPoints(batch.points, now);
+    const checked = validateTrackPoints(batch.points, now);
+    const { allowed: valid, outside } = await this.withinPrivacy(owner, checked.valid);
+    const rejected = [...checked.rejected, ...outside];
     const source: PointSource = { tenantId: owner.tenantId, userId: owner.userId, deviceId: batch.deviceId };
     let stored: { accepted: number; kept: ValidTrackPoint[]; tooOld: RejectedPoint[] };
     try {
@@ -66,22 +79,48 @@ export class TrackIngestService {
     };
   }
 
-  /** The tenant's retention of raw points in days (its choice, or the service default). */
-  async retentionDays(tenantId: string): Promise<number> {
-    const cached = this.tenantRetention.get(tenantId);
-    if (cached && Date.now() - cached.loadedAt < SETTINGS_TTL_MS) return cached.retentionDays;
-    const retentionDays = (await this.points.tenantRetention(tenantId)) ?? this.config.tracking.defaultRetentionDays;
-    this.tenantRetention.set(tenantId, { retentionDays, loadedAt: Date.now() });
-    return retentionDays;
+  /** The tenant's tracking settings in effect (its choices, or the service defaults). */
+  async settings(tenantId: string): Promise<TrackingSettings> {
+    const cached = this.tenantSettings.get(tenantId);
+    if (cached && Date.now() - cached.loadedAt < SETTINGS_TTL_MS) return cached.settings;
+    const chosen = await this.points.tenantSettings(tenantId);
+    const settings: TrackingSettings = {
+      retentionDays: chosen?.retentionDays ?? this.config.tracking.defaultRetentionDays,
+      privacy: chosen?.privacy ?? TRACKING_PRIVACY_OFF,
+    };
+    this.tenantSettings.set(tenantId, { settings, loadedAt: Date.now() });
+    return settings;
   }
 
   /**
-   * Changes how long the tenant keeps raw points. Days already holding points keep the retention
-   * they were stored under (their partitions are per retention class); new days get this one.
+   * Changes how long the tenant keeps raw points and, when given, its tracking privacy. Days
+   * already holding points keep the retention they were stored under (their partitions are per
+   * retention class); new days get this one.
    */
-  async setRetentionDays(tenantId: string, retentionDays: number): Promise<void> {
-    await this.points.setTenantRetention(tenantId, retentionDays);
-    this.tenantRetention.delete(tenantId);
+  async saveSettings(tenantId: string, retentionDays: number, privacy?: TrackingPrivacy): Promise<TrackingSettings> {
+    await this.points.saveTenantSettings(tenantId, retentionDays, privacy);
+    this.tenantSettings.delete(tenantId);
+    return this.settings(tenantId);
+  }
+
+  /** Under the tenant's privacy setting, the points it lets the service store, and the others refused. */
+  private async withinPrivacy(
+    owner: TrackOwner,
+    points: ValidTrackPoint[],
+  ): Promise<{ allowed: ValidTrackPoint[]; outside: RejectedPoint[] }> {
+    const { privacy } = await this.settings(owner.tenantId);
+    if (!privacy.enabled || points.length === 0) return { allowed: points, outside: [] };
+    const times = points.map((point) => point.capturedAt.getTime());
+    const visits = privacy.duringVisits
+      ? await this.checkIns.visitIntervals(owner.tenantId, owner.userId, new Date(Math.min(...times)), new Date(Math.max(...times)), LONGEST_VISIT_MS)
+      : [];
+    const allowed: ValidTrackPoint[] = [];
+    const outside: RejectedPoint[] = [];
+    for (const point of points) {
+      if (trackingAllowed(point.capturedAt, privacy, visits)) allowed.push(point);
+      else outside.push({ index: point.index, reason: PointRejection.OutsideTrackingWindow, message: 'captured outside the working hours and visits this tenant tracks' });
+    }
+    return { allowed, outside };
   }
 
   private async store(
@@ -116,7 +155,7 @@ export class TrackIngestService {
       else classes.set(day, retentionDays);
     }
     if (unknown.length === 0) return classes;
-    const fixed = await this.points.retentionClasses(tenantId, unknown, await this.retentionDays(tenantId), today);
+    const fixed = await this.points.retentionClasses(tenantId, unknown, (await this.settings(tenantId)).retentionDays, today);
     if (this.dayClasses.size + fixed.size > DAY_CLASS_CACHE_LIMIT) this.dayClasses.clear();
     for (const [day, retentionDays] of fixed) {
       this.dayClasses.set(`${tenantId}|${day}`, retentionDays);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type ValidTrackPoint } from './track/track-point';
+import { type TrackingPrivacy } from './track/tracking-window';
 
 /** A stored point as the track reads use it. */
 export interface StoredTrackPoint {
@@ -137,28 +138,32 @@ export class TrackPointsRepository {
     return classes;
   }
 
-  /** The tenant's chosen retention of raw points, if it chose one. */
-  async tenantRetention(tenantId: string): Promise<number | undefined> {
-    const [row] = await this.dataSource.query<{ retentionDays: number }[]>(
-      `SELECT retention_days AS "retentionDays" FROM checkins.tracking_settings WHERE tenant_id = $1`,
+  /** The tenant's tracking choices (retention of raw points, privacy), where it made them. */
+  async tenantSettings(tenantId: string): Promise<{ retentionDays: number | null; privacy: TrackingPrivacy | null } | undefined> {
+    const [row] = await this.dataSource.query<{ retentionDays: number | null; privacy: TrackingPrivacy | null }[]>(
+      `SELECT retention_days AS "retentionDays", privacy FROM checkins.tracking_settings WHERE tenant_id = $1`,
       [tenantId],
     );
-    return row?.retentionDays;
+    return row;
   }
 
-  /** Sets the tenant's retention of raw points (days captured from now on that are not fixed yet). */
-  async setTenantRetention(tenantId: string, retentionDays: number): Promise<void> {
+  /**
+   * Sets the tenant's retention of raw points (for days captured from now on that are not fixed
+   * yet) and, when given, its tracking privacy; without one the privacy setting stays as it was.
+   */
+  async saveTenantSettings(tenantId: string, retentionDays: number, privacy: TrackingPrivacy | undefined): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO checkins.tracking_settings (tenant_id, retention_days) VALUES ($1, $2)
-       ON CONFLICT (tenant_id) DO UPDATE SET retention_days = EXCLUDED.retention_days, updated_at = now()`,
-      [tenantId, retentionDays],
+      `INSERT INTO checkins.tracking_settings (tenant_id, retention_days, privacy) VALUES ($1, $2, $3::jsonb)
+       ON CONFLICT (tenant_id) DO UPDATE
+         SET retention_days = EXCLUDED.retention_days, privacy = coalesce(EXCLUDED.privacy, tracking_settings.privacy), updated_at = now()`,
+      [tenantId, retentionDays, privacy === undefined ? null : JSON.stringify(privacy)],
     );
   }
 
   /** The retention classes tenants chose (besides the default), for creating partitions ahead. */
   async chosenRetentions(): Promise<number[]> {
     const rows = await this.dataSource.query<{ retentionDays: number }[]>(
-      `SELECT DISTINCT retention_days AS "retentionDays" FROM checkins.tracking_settings`,
+      `SELECT DISTINCT retention_days AS "retentionDays" FROM checkins.tracking_settings WHERE retention_days IS NOT NULL`,
     );
     return rows.map((row) => row.retentionDays);
   }

@@ -34,15 +34,14 @@ export class TrajectoriesController {
   @RequireAction('checkin:manage')
   @ApiOkResponse({ type: TrackingSettingsDto })
   async settings(@CurrentUser() user: AuthenticatedUser): Promise<TrackingSettingsDto> {
-    return { retentionDays: await this.ingest.retentionDays(user.tenantId) };
+    return this.ingest.settings(user.tenantId);
   }
 
   @Put('settings')
   @RequireAction('checkin:manage')
   @ApiOkResponse({ type: TrackingSettingsDto })
   async updateSettings(@CurrentUser() user: AuthenticatedUser, @Body() body: TrackingSettingsDto): Promise<TrackingSettingsDto> {
-    await this.ingest.setRetentionDays(user.tenantId, body.retentionDays);
-    return { retentionDays: body.retentionDays };
+    return this.ingest.saveSettings(user.tenantId, body.retentionDays, body.privacy);
   }
 
   @Get(':userId')

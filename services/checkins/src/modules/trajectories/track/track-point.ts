@@ -26,6 +26,8 @@ export enum PointRejection {
   CapturedInFuture = 'CAPTURED_IN_FUTURE',
   /** Older than the tenant keeps points: the day's partition is (or is about to be) dropped. */
   BeyondRetention = 'BEYOND_RETENTION',
+  /** The tenant's privacy setting tracks only working hours and visits. */
+  OutsideTrackingWindow = 'OUTSIDE_TRACKING_WINDOW',
 }
 
 /** One rejected point: its position in the batch and why. */
