@@ -9,5 +9,6 @@ export {
 export { assertTestDatabaseName, testDatabaseFromUrl } from './test-database-guard';
 export { type TestKafka, type TestRedis, testKafka, testRedis, testRunId } from './test-environment';
 export { type CollectedRecord, KafkaTopicCollector } from './kafka-collector';
+export { eventually, TestEventPublisher } from './event-publisher';
 export { type ServiceProcess, freePort, startServiceProcess } from './service-process';
 export { type TestAccessClaims, type TestSignOptions, type TestTokenClaims, TestJwks, signTestToken, testAccessClaims, testJwks } from './auth';

@@ -1,10 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@fieldforce/auth';
 import { MessagingModule } from '@fieldforce/messaging';
 import { ObservabilityModule } from '@fieldforce/observability';
 import { PersistenceModule } from '@fieldforce/persistence';
 import { type SyncConfig } from './config/sync.config';
+import { FeedModule } from './modules/feed/feed.module';
+import { PushModule } from './modules/push/push.module';
 
-/** The sync service (offline pull/push and resumable uploads): bootable with its schema, outbox and health; features arrive with their issues. */
+/** The sync service: the change feed devices pull (push and resumable uploads to come), over its schema, outbox and access control. */
 @Module({})
 export class AppModule {
   static forConfig(config: SyncConfig): DynamicModule {
@@ -22,6 +25,9 @@ export class AppModule {
           kafka: config.kafka,
           shutdownTimeoutMs: config.shutdown.timeoutMs,
         }),
+        AuthModule.forRoot(config.auth),
+        FeedModule,
+        PushModule,
       ],
     };
   }

@@ -1,0 +1,38 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+/** Client ids are chosen by the app (a per-install id): printable, no spaces. */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
+
+/** `GET /api/v1/sync/pull`: where to go on from, and how much. */
+export class PullQuery {
+  @ApiPropertyOptional({ description: 'The cursor of the previous pull; none for an initial sync' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(8_000)
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The app install pulling (default: the token’s deviceId); status reports its last cursor' })
+  @IsOptional()
+  @Matches(CLIENT_ID_PATTERN, { message: 'clientId must be 1 to 200 letters, digits or . _ : -' })
+  clientId?: string;
+}
+
+/** `GET /api/v1/sync/status`. */
+export class StatusQuery {
+  @ApiPropertyOptional({ description: 'The app install asking (default: the token’s deviceId)' })
+  @IsOptional()
+  @Matches(CLIENT_ID_PATTERN, { message: 'clientId must be 1 to 200 letters, digits or . _ : -' })
+  clientId?: string;
+}
