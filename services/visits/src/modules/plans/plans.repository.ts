@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type VisitTask } from '../tasks/dto/task.dto';
+import { taskColumns, type TaskRow, toTask } from '../tasks/tasks.repository';
 import { dataScopeCondition, type ScopeSubject } from '@fieldforce/auth';
 import { type VisitCycle } from './visit-cycles';
 
@@ -19,8 +21,8 @@ export interface PlanFilter {
 export interface PlanInsertResult {
   /** Customer cycles the period requires, covered before or not. */
   required: number;
-  /** Created tasks per assignee (null: customers without owner). */
-  createdByOwner: { ownerId: string | null; created: number }[];
+  /** The tasks created. */
+  created: VisitTask[];
 }
 
 // A UUIDv7 built in SQL (48-bit millisecond time, then random bits, version nibble 7), so ids
@@ -43,9 +45,9 @@ export class PlansRepository {
    * Inserts a planned task per visible customer and cycle of its grade's template, unless a task of
    * the customer (any status, ad hoc ones included) is due within that cycle or holds its key.
    */
-  async insertPlanned(subject: ScopeSubject, templateCycles: readonly TemplateCycles[], filter: PlanFilter): Promise<PlanInsertResult> {
+  async insertPlanned(manager: EntityManager, subject: ScopeSubject, templateCycles: readonly TemplateCycles[], filter: PlanFilter): Promise<PlanInsertResult> {
     const cycles = templateCycles.flatMap(({ templateId, cycles: list }) => list.map((cycle) => ({ templateId, ...cycle })));
-    if (cycles.length === 0) return { required: 0, createdByOwner: [] };
+    if (cycles.length === 0) return { required: 0, created: [] };
     const scope = dataScopeCondition(subject, { alias: 'c' });
     const conditions = ['c.deleted_at IS NULL', scope.sql];
     const parameters: Record<string, unknown> = {
@@ -87,13 +89,12 @@ export class PlansRepository {
           WHERE covered.tenant_id = r.tenant_id AND covered.customer_id = r.customer_id
             AND (covered.cycle_key = r.cycle_key OR covered.due_date BETWEEN r.starts_on AND r.ends_on))
         ON CONFLICT (tenant_id, customer_id, cycle_key) WHERE cycle_key IS NOT NULL DO NOTHING
-        RETURNING assignee_id
+        RETURNING *
       )
-      SELECT (SELECT CAST(count(*) AS integer) FROM required) AS required,
-        COALESCE((SELECT json_agg(json_build_object('ownerId', assignee_id, 'created', created))
-          FROM (SELECT assignee_id, CAST(count(*) AS integer) AS created FROM inserted GROUP BY assignee_id) per_owner), '[]') AS by_owner`;
+      SELECT counted.required, ${taskColumns('i')}
+      FROM (SELECT CAST(count(*) AS integer) AS required FROM required) counted LEFT JOIN inserted i ON true`;
     const [query, values] = this.dataSource.driver.escapeQueryWithParameters(sql, parameters, {});
-    const [row] = await this.dataSource.query<{ required: number; by_owner: { ownerId: string | null; created: number }[] }[]>(query, values);
-    return { required: row?.required ?? 0, createdByOwner: row?.by_owner ?? [] };
+    const rows = await manager.query<(TaskRow & { required: number })[]>(query, values);
+    return { required: rows[0]?.required ?? 0, created: rows.filter((row) => row.id !== null).map(toTask) };
   }
 }

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { type AuthenticatedUser } from '@fieldforce/auth';
+import { OutboxPublisher } from '@fieldforce/messaging';
 import { TenantSettingsRepository } from '../settings/tenant-settings.repository';
+import { plannedTaskFields, taskEvent } from '../tasks/task-events';
 import { TemplatesRepository } from '../templates/templates.repository';
 import { type GeneratePlanDto, type PlanResultDto } from './dto/generate-plan.dto';
 import { PlanException } from './plans.exception';
@@ -14,6 +17,8 @@ export const MAX_PLAN_DAYS = 93;
 @Injectable()
 export class PlansService {
   constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxPublisher,
     private readonly plans: PlansRepository,
     private readonly templates: TemplatesRepository,
     private readonly settings: TenantSettingsRepository,
@@ -31,17 +36,26 @@ export class PlansService {
     const days = daysInclusive(from, to);
     if (days > MAX_PLAN_DAYS) throw PlanException.tooLong(days, MAX_PLAN_DAYS);
     const templates = await this.templates.list(user.tenantId);
-    const result = await this.plans.insertPlanned(
-      user,
-      templates.map((template) => ({ templateId: template.id, cycles: cyclesInPeriod(from, to, template.frequency) })),
-      { ownerIds: input.ownerIds, orgUnitId: input.orgUnitId },
-    );
+    // The tasks and their planned events commit together.
+    const result = await this.dataSource.transaction(async (manager) => {
+      const inserted = await this.plans.insertPlanned(
+        manager,
+        user,
+        templates.map((template) => ({ templateId: template.id, cycles: cyclesInPeriod(from, to, template.frequency) })),
+        { ownerIds: input.ownerIds, orgUnitId: input.orgUnitId },
+      );
+      await this.outbox.publishAll(
+        manager,
+        inserted.created.map((task) => taskEvent('fieldforce.visits.task.planned.v1', task, plannedTaskFields(task))),
+      );
+      return inserted;
+    });
     const byOwner: Record<string, number> = {};
-    let created = 0;
-    for (const { ownerId, created: count } of result.createdByOwner) {
-      byOwner[ownerId ?? 'unassigned'] = count;
-      created += count;
+    for (const task of result.created) {
+      const owner = task.assigneeId ?? 'unassigned';
+      byOwner[owner] = (byOwner[owner] ?? 0) + 1;
     }
+    const created = result.created.length;
     return { from, to, timeZone, created, skipped: result.required - created, byOwner };
   }
 }

@@ -4,7 +4,8 @@ import { dataScopeCondition, type ScopeSubject } from '@fieldforce/auth';
 import { type ListTasksQuery, type VisitTask } from './dto/task.dto';
 import { type TaskStatus } from './task-state-machine';
 
-interface TaskRow {
+/** A visit task as stored. */
+export interface TaskRow {
   id: string;
   tenant_id: string;
   customer_id: string;
@@ -18,6 +19,7 @@ interface TaskRow {
   cancel_reason: string | null;
   started_at: Date | null;
   completed_at: Date | null;
+  reported_at: Date | null;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -25,7 +27,8 @@ interface TaskRow {
 
 const iso = (date: Date | null): string | null => (date === null ? null : new Date(date).toISOString());
 
-const toTask = (row: TaskRow): VisitTask => ({
+/** A task row (selected with `taskColumns`) as the API shows it. */
+export const toTask = (row: TaskRow): VisitTask => ({
   id: row.id,
   tenantId: row.tenant_id,
   customerId: row.customer_id,
@@ -39,13 +42,18 @@ const toTask = (row: TaskRow): VisitTask => ({
   cancelReason: row.cancel_reason,
   startedAt: iso(row.started_at),
   completedAt: iso(row.completed_at),
+  reportedAt: iso(row.reported_at),
   version: row.version,
   createdAt: new Date(row.created_at).toISOString(),
   updatedAt: new Date(row.updated_at).toISOString(),
 });
 
-const COLUMNS = `id, tenant_id, customer_id, template_id, template_version, status, assignee_id, org_path, to_char(due_date, 'YYYY-MM-DD') AS due_date,
-  cycle_key, cancel_reason, started_at, completed_at, version, created_at, updated_at`;
+/** The columns of table alias `alias` that `toTask` reads, the due date as `YYYY-MM-DD`. */
+export const taskColumns = (alias: string): string =>
+  ['id', 'tenant_id', 'customer_id', 'template_id', 'template_version', 'status', 'assignee_id', 'org_path', 'due_date', 'cycle_key', 'cancel_reason',
+    'started_at', 'completed_at', 'reported_at', 'version', 'created_at', 'updated_at']
+    .map((column) => (column === 'due_date' ? `to_char(${alias}.due_date, 'YYYY-MM-DD') AS due_date` : `${alias}.${column}`))
+    .join(', ');
 
 /** A page of tasks and the cursor of the next one (null on the last page). */
 export interface TaskPage {
@@ -66,7 +74,7 @@ export class TasksRepository {
 
   private scoped(manager: EntityManager, subject: ScopeSubject): SelectQueryBuilder<object> {
     const scope = dataScopeCondition(subject, { alias: 't', columns: { ownerId: 'assignee_id' } });
-    return manager.createQueryBuilder().select(COLUMNS).from('visits.visit_tasks', 't').where(scope.sql, scope.parameters);
+    return manager.createQueryBuilder().select(taskColumns('t')).from('visits.visit_tasks', 't').where(scope.sql, scope.parameters);
   }
 
   /** Inserts a task unless one with its id or cycle key exists; true when it was inserted. */
@@ -85,8 +93,8 @@ export class TasksRepository {
   async update(manager: EntityManager, task: VisitTask): Promise<void> {
     await manager.query(
       `UPDATE visits.visit_tasks SET status = $2, assignee_id = $3, org_path = $4, due_date = $5, cancel_reason = $6, started_at = $7,
-         completed_at = $8, version = $9, updated_at = $10 WHERE id = $1`,
-      [task.id, task.status, task.assigneeId, task.orgPath, task.dueDate, task.cancelReason, task.startedAt, task.completedAt, task.version, task.updatedAt],
+         completed_at = $8, reported_at = $9, version = $10, updated_at = $11 WHERE id = $1`,
+      [task.id, task.status, task.assigneeId, task.orgPath, task.dueDate, task.cancelReason, task.startedAt, task.completedAt, task.reportedAt, task.version, task.updatedAt],
     );
   }
 

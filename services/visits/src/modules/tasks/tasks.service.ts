@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { type AuthenticatedUser, isInScope } from '@fieldforce/auth';
 import { uuidv7 } from '@fieldforce/contracts';
+import { OutboxPublisher } from '@fieldforce/messaging';
 import { CustomersReadModel } from '../customers/customers-read-model';
 import { TemplatesRepository } from '../templates/templates.repository';
 import { type CreateTaskDto, type ListTasksQuery, type UpdateTaskDto, type VisitTask } from './dto/task.dto';
+import { changedTaskFields, plannedTaskFields, taskEvent, TRANSITION_EVENTS } from './task-events';
 import { nextStatus, type TaskTransition } from './task-state-machine';
 import { TaskException } from './tasks.exception';
 import { type TaskPage, TasksRepository } from './tasks.repository';
@@ -20,6 +22,7 @@ export interface TransitionInput {
 export class TasksService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly outbox: OutboxPublisher,
     private readonly tasks: TasksRepository,
     private readonly customers: CustomersReadModel,
     private readonly templates: TemplatesRepository,
@@ -47,6 +50,7 @@ export class TasksService {
         cancelReason: null,
         startedAt: null,
         completedAt: null,
+        reportedAt: null,
         version: 1,
         createdAt: now,
         updatedAt: now,
@@ -56,6 +60,7 @@ export class TasksService {
         if (existing) return existing;
         throw TaskException.notFound(task.id);
       }
+      await this.outbox.publishAll(manager, [taskEvent('fieldforce.visits.task.planned.v1', task, plannedTaskFields(task))]);
       return task;
     });
   }
@@ -79,6 +84,7 @@ export class TasksService {
       if (input.dueDate === undefined || input.dueDate === task.dueDate) return task;
       const next = { ...task, dueDate: input.dueDate, version: task.version + 1, updatedAt: new Date().toISOString() };
       await this.tasks.update(manager, next);
+      await this.outbox.publishAll(manager, [taskEvent('fieldforce.visits.task.rescheduled.v1', next, ['dueDate'])]);
       return next;
     });
   }
@@ -88,16 +94,26 @@ export class TasksService {
     return this.dataSource.transaction(async (manager) => {
       const task = await this.tasks.find(user, id, manager, true);
       if (!task) throw TaskException.notFound(id);
-      const status = nextStatus(task.status, transition);
-      if (!status) throw TaskException.illegalTransition(id, task.status, transition);
-      const now = new Date().toISOString();
-      const next: VisitTask = { ...task, status, version: task.version + 1, updatedAt: now };
-      if (transition === 'dispatch' && input.assigneeId) next.assigneeId = input.assigneeId;
-      if (transition === 'start') next.startedAt = now;
-      if (transition === 'complete') next.completedAt = now;
-      if (transition === 'cancel') next.cancelReason = input.reason ?? null;
-      await this.tasks.update(manager, next);
-      return next;
+      return this.move(manager, task, transition, input);
     });
+  }
+
+  /**
+   * Applies one transition to a task the caller locked in the transaction of `manager`, and
+   * publishes its event there; `at` is when it happened (default now). The one path every entry
+   * point (REST, check-in events) takes through the lifecycle.
+   */
+  async move(manager: EntityManager, task: VisitTask, transition: TaskTransition, input: TransitionInput = {}, at = new Date()): Promise<VisitTask> {
+    const status = nextStatus(task.status, transition);
+    if (!status) throw TaskException.illegalTransition(task.id, task.status, transition);
+    const now = at.toISOString();
+    const next: VisitTask = { ...task, status, version: task.version + 1, updatedAt: new Date().toISOString() };
+    if (transition === 'dispatch' && input.assigneeId) next.assigneeId = input.assigneeId;
+    if (transition === 'start') next.startedAt = now;
+    if (transition === 'complete') next.completedAt = now;
+    if (transition === 'cancel') next.cancelReason = input.reason ?? null;
+    await this.tasks.update(manager, next);
+    await this.outbox.publishAll(manager, [taskEvent(TRANSITION_EVENTS[transition], next, changedTaskFields(task, next))]);
+    return next;
   }
 }

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { uuidv7 } from '@fieldforce/contracts';
+import { OutboxPublisher } from '@fieldforce/messaging';
 import { type CreateTemplateDto, type UpdateTemplateDto, type VisitTemplate } from './dto/template.dto';
 import { parseTemplateSteps, type TemplateStep } from './template-steps';
 import { TemplateException } from './templates.exception';
 import { TemplatesRepository } from './templates.repository';
+
+// The fields a template write sets; the rest is identity and bookkeeping.
+const TEMPLATE_FIELDS = ['name', 'grades', 'frequency', 'expectedDurationMinutes', 'geofenceRadiusMeters', 'steps'] as const;
 
 function validSteps(raw: unknown): TemplateStep[] {
   const { steps, errors } = parseTemplateSteps(raw);
@@ -17,6 +21,7 @@ function validSteps(raw: unknown): TemplateStep[] {
 export class TemplatesService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly outbox: OutboxPublisher,
     private readonly templates: TemplatesRepository,
   ) {}
 
@@ -39,6 +44,11 @@ export class TemplatesService {
     return this.dataSource.transaction(async (manager) => {
       await this.assertGradesFree(manager, template);
       await this.templates.save(manager, template);
+      await this.outbox.publish(manager, 'fieldforce.visits.visit-template.created.v1', {
+        subject: template.id,
+        tenantId,
+        data: { template, changedFields: [...TEMPLATE_FIELDS] },
+      });
       return template;
     });
   }
@@ -62,7 +72,15 @@ export class TemplatesService {
         updatedAt: new Date().toISOString(),
       };
       await this.assertGradesFree(manager, next);
+      const changedFields = TEMPLATE_FIELDS.filter((field) => JSON.stringify(current[field]) !== JSON.stringify(next[field]));
+      // Nothing changed: no new version, no event.
+      if (changedFields.length === 0) return current;
       await this.templates.save(manager, next);
+      await this.outbox.publish(manager, 'fieldforce.visits.visit-template.updated.v1', {
+        subject: next.id,
+        tenantId,
+        data: { template: next, changedFields },
+      });
       return next;
     });
   }

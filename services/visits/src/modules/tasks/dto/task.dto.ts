@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { type VisitTaskState } from '@fieldforce/contracts';
 import { TASK_STATUSES, type TaskStatus } from '../task-state-machine';
 
 export class CreateTaskDto {
@@ -80,21 +81,4 @@ export class ListTasksQuery {
 }
 
 /** A visit task as the API and its events show it. */
-export interface VisitTask {
-  id: string;
-  tenantId: string;
-  customerId: string;
-  templateId: string;
-  templateVersion: number;
-  status: TaskStatus;
-  assigneeId: string | null;
-  orgPath: string | null;
-  dueDate: string;
-  cycleKey: string | null;
-  cancelReason: string | null;
-  startedAt: string | null;
-  completedAt: string | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type VisitTask = VisitTaskState;
