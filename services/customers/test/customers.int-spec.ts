@@ -138,7 +138,7 @@ describe('customers walking skeleton', () => {
       url: '/api/v1/customers',
       headers,
       payload: {
-        grade: 'Z',
+        grade: 7,
         location: { lat: 'north', lng: 13 },
         contacts: [{ name: 'Mara', email: 'not-an-email' }],
         creditLimit: 'a lot',

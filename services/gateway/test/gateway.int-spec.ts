@@ -149,6 +149,19 @@ describe('gateway routing', () => {
     expect(outside.statusCode).toBe(404);
   });
 
+  it('never routes an internal endpoint, also when dot segments point at one', async () => {
+    const direct = await app.inject({ method: 'POST', url: '/internal/v1/mutations', headers: { authorization, 'x-request-id': 'internal-direct' }, payload: {} });
+    expect(direct.statusCode).toBe(404);
+    expect(direct.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(upstream.reached('internal-direct')).toBe(false);
+
+    for (const url of ['/api/v1/customers/../../internal/v1/mutations', '/api/v1/customers/%2e%2e/%2e%2e/internal/v1/mutations']) {
+      const response = await app.inject({ method: 'POST', url, headers: { authorization }, payload: {} });
+      if (response.headers['x-upstream'] === 'echo') expect(response.json<Echo>().url).not.toMatch(/^\/internal/);
+      else expect(response.statusCode).toBeGreaterThanOrEqual(400);
+    }
+  });
+
   it('answers 404 problem+json for a path no service owns', async () => {
     const response = await app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
 

@@ -8,6 +8,7 @@ import { type OutboxEventInput, OutboxPublisher } from '@fieldforce/messaging';
 import { IdempotentWrites } from '@fieldforce/persistence';
 import { type FieldError, type IdempotencyKeyHeader, toFieldErrors } from '@fieldforce/platform';
 import { locationIssues } from '../geo/geo';
+import { customerSettingsIssues, CustomerSettingsService, type TenantCustomerSettings } from '../settings/customer-settings.service';
 import { toCustomerState } from './customer.state';
 import { changeEvent } from './customer-events';
 import { changedFieldsOf, columnsOf, type CustomerFields, customerFieldsOf } from './customer-fields';
@@ -84,13 +85,14 @@ export class CustomerImportService {
     private readonly outbox: OutboxPublisher,
     private readonly writes: IdempotentWrites,
     private readonly owners: CustomerOwners,
+    private readonly settings: CustomerSettingsService,
   ) {}
 
   /**
    * Creates the rows whose externalId is new and updates those whose fields differ from the stored
    * customer (publishing created / updated / graded / assigned); rows that match change and publish
    * nothing, so importing the same file twice is a no-op. Each row is checked on its own (shape,
-   * location, writable fields, owner, scope): a bad row is reported with its reasons and the
+   * location, writable fields, owner, scope, the tenant's grades and custom fields): a bad row is reported with its reasons and the
    * others still apply. Results come in request order, without the fields the user may not read.
    */
   async import(
@@ -147,10 +149,11 @@ export class CustomerImportService {
     const byExternalId = new Map(existing.map((customer) => [customer.externalId!, toCustomerState(customer)]));
     const ownerIds = checked.map((row) => row.fields.ownerId ?? user.userId);
     const ownerPaths = await this.owners.orgPathsOf(user, [...new Set(ownerIds)], manager);
+    const settings = await this.settings.forCustomerWrite(manager, user.tenantId);
 
     const plans: Plan[] = [];
     for (const row of checked) {
-      const planned = this.plan(user, policy, row, byExternalId.get(row.externalId), ownerPaths);
+      const planned = this.plan(user, policy, settings, row, byExternalId.get(row.externalId), ownerPaths);
       if ('outcome' in planned) results.set(row.row, planned);
       else plans.push(planned);
     }
@@ -197,6 +200,7 @@ export class CustomerImportService {
   private plan(
     user: AuthenticatedUser,
     policy: AccessPolicy,
+    settings: TenantCustomerSettings,
     row: CheckedRow,
     current: CustomerState | undefined,
     ownerPaths: ReadonlyMap<string, string>,
@@ -213,12 +217,14 @@ export class CustomerImportService {
       return rowError(row.row, row.externalId, [{ field: 'externalId', message: 'belongs to a customer outside your data scope' }]);
     }
     const unwritable = policy.unwritableFieldsIn(CUSTOMER, row.fields, {
-      defaults: current ? readableValues(policy, current) : createDefaults(user),
+      defaults: current ? readableValues(policy, current) : createDefaults(user, settings),
     });
     if (unwritable.length > 0) {
       return rowError(row.row, row.externalId, unwritable.map((field) => ({ field, message: 'you may not write this field' })));
     }
-    if (!current) return { kind: 'create', row, id: uuidv7(), columns: newCustomerColumns(user, fields, fields.orgPath!) };
+    const broken = customerSettingsIssues(settings, row.fields, !current);
+    if (broken.length > 0) return rowError(row.row, row.externalId, broken);
+    if (!current) return { kind: 'create', row, id: uuidv7(), columns: newCustomerColumns(user, settings, fields, fields.orgPath!) };
     const changedFields = changedFieldsOf(current, fields);
     if (changedFields.length === 0) return { kind: 'unchanged', row, current };
     return { kind: 'update', row, current, changedFields, columns: mergedColumns(current, fields) };

@@ -3,8 +3,8 @@ import { type CustomerState } from '@fieldforce/contracts';
 import { type IdempotentRequest } from '@fieldforce/persistence';
 import { type IdempotencyKeyHeader } from '@fieldforce/platform';
 import { type CustomerFields } from './customer-fields';
+import { type TenantCustomerSettings } from '../settings/customer-settings.service';
 import { type Customer } from './entities/customer.entity';
-import { DEFAULT_GRADE } from './dto/create-customer.dto';
 
 /** The field policy's resource name of a customer. */
 export const CUSTOMER = 'customer';
@@ -25,10 +25,13 @@ export function idempotentRequest(user: AuthenticatedUser, header: IdempotencyKe
 
 /**
  * What a create sets when the request leaves a field out: the creator owns the customer, at the
- * default grade. A field the creator may not write may still take exactly its default.
+ * tenant's lowest grade. A field the creator may not write may still take exactly its default.
  */
-export function createDefaults(user: AuthenticatedUser): Pick<CustomerState, 'ownerId' | 'grade' | 'creditLimit'> {
-  return { ownerId: user.userId, grade: DEFAULT_GRADE, creditLimit: null };
+export function createDefaults(
+  user: AuthenticatedUser,
+  settings: Pick<TenantCustomerSettings, 'grades'>,
+): Pick<CustomerState, 'ownerId' | 'grade' | 'creditLimit'> {
+  return { ownerId: user.userId, grade: settings.grades[settings.grades.length - 1]!, creditLimit: null };
 }
 
 /** The fields a create set, given or defaulted: what a `created` event lists as changed. */
@@ -42,8 +45,13 @@ export function readableValues(policy: AccessPolicy, current: CustomerState): Re
 }
 
 /** Every column of a new customer: the fields given, the rest defaulted; the org path is the owner's. */
-export function newCustomerColumns(user: AuthenticatedUser, given: CustomerFields, orgPath: string): Partial<Customer> {
-  const defaults = createDefaults(user);
+export function newCustomerColumns(
+  user: AuthenticatedUser,
+  settings: Pick<TenantCustomerSettings, 'grades'>,
+  given: CustomerFields,
+  orgPath: string,
+): Partial<Customer> {
+  const defaults = createDefaults(user, settings);
   return {
     tenantId: user.tenantId,
     name: given.name,

@@ -1,4 +1,4 @@
-import { DomainException, mapDomainErrors } from '@fieldforce/platform';
+import { DomainException, type FieldError, mapDomainErrors } from '@fieldforce/platform';
 
 export enum CustomerErrorCode {
   NotFound = 'CUSTOMER_NOT_FOUND',
@@ -7,6 +7,8 @@ export enum CustomerErrorCode {
   ExternalIdTaken = 'CUSTOMER_EXTERNAL_ID_TAKEN',
   /** The owner named is no active user of the tenant in the caller's data scope. */
   OwnerUnknown = 'CUSTOMER_OWNER_UNKNOWN',
+  /** Well-formed fields that break the tenant's customer settings (a grade not in its list, custom fields off their definitions). */
+  InvalidFields = 'CUSTOMER_INVALID_FIELDS',
 }
 
 export class CustomerException extends DomainException<CustomerErrorCode> {
@@ -35,6 +37,14 @@ export class CustomerException extends DomainException<CustomerErrorCode> {
     );
   }
 
+  static invalidFields(errors: FieldError[]): CustomerException {
+    return new CustomerException(
+      CustomerErrorCode.InvalidFields,
+      `customer fields break this tenant's settings: ${errors.map((error) => `${error.field} ${error.message}`).join('; ')}`,
+      { errors },
+    );
+  }
+
   static ownerUnknown(ownerId: string): CustomerException {
     return new CustomerException(
       CustomerErrorCode.OwnerUnknown,
@@ -54,6 +64,8 @@ export const customerProblems = mapDomainErrors(CustomerException, (code: Custom
       return { status: 409, title: 'External id already used' };
     case CustomerErrorCode.OwnerUnknown:
       return { status: 422, title: 'Unknown owner' };
+    case CustomerErrorCode.InvalidFields:
+      return { status: 422, title: 'Invalid customer fields' };
     default: {
       const unmapped: never = code;
       throw new TypeError(`unmapped customer error code ${String(unmapped)}`);

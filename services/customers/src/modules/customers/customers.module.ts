@@ -1,8 +1,8 @@
-import { Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { IdempotentWrites } from '@fieldforce/persistence';
 import { GeoModule } from '../geo/geo.module';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { CustomerSettingsModule } from '../settings/customer-settings.module';
 import { UsersModule } from '../users/users.module';
 import { CustomerAssignments } from './customer-assignments';
 import { CustomerImportService } from './customer-import.service';
@@ -13,30 +13,10 @@ import { CustomersService } from './customers.service';
 import { Customer } from './entities/customer.entity';
 import { OwnerMovesSubscriber } from './owner-moves.subscriber';
 
-const PRUNE_INTERVAL_MS = 60 * 60 * 1_000;
-
-/** Deletes idempotency keys past their retention once an hour, so the table stays small. */
-@Injectable()
-class IdempotencyKeyPruning implements OnModuleInit, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(private readonly writes: IdempotentWrites) {}
-
-  onModuleInit(): void {
-    this.timer = setInterval(() => void this.writes.prune().catch(() => undefined), PRUNE_INTERVAL_MS).unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-}
-
 @Module({
-  imports: [TypeOrmModule.forFeature([Customer]), GeoModule, UsersModule],
+  imports: [TypeOrmModule.forFeature([Customer]), IdempotencyModule, CustomerSettingsModule, GeoModule, UsersModule],
   controllers: [CustomersController],
   providers: [
-    { provide: IdempotentWrites, inject: [DataSource], useFactory: (dataSource: DataSource) => new IdempotentWrites(dataSource, { schema: 'customers' }) },
-    IdempotencyKeyPruning,
     CustomersRepository,
     CustomerOwners,
     CustomerAssignments,
@@ -44,6 +24,6 @@ class IdempotencyKeyPruning implements OnModuleInit, OnApplicationShutdown {
     CustomerImportService,
     OwnerMovesSubscriber,
   ],
-  exports: [IdempotentWrites, CustomerOwners, CustomerAssignments, UsersModule, GeoModule],
+  exports: [IdempotencyModule, CustomerSettingsModule, CustomerOwners, CustomerAssignments, UsersModule, GeoModule],
 })
 export class CustomersModule {}

@@ -7,6 +7,7 @@ import { OutboxPublisher } from '@fieldforce/messaging';
 import { type AggregateChanges, IdempotentWrites, updateVersioned } from '@fieldforce/persistence';
 import { CommonException, type IdempotencyKeyHeader } from '@fieldforce/platform';
 import { assertValidLocation, type LatLng } from '../geo/geo';
+import { customerSettingsIssues, CustomerSettingsService, type TenantCustomerSettings } from '../settings/customer-settings.service';
 import { changeEvent } from './customer-events';
 import { changedFieldsOf, columnsOf, type CustomerFields, customerFieldsOf } from './customer-fields';
 import { toCustomerState } from './customer.state';
@@ -46,6 +47,12 @@ function sameContent(stored: Customer, fields: Partial<Customer>): boolean {
   return changedFieldsOf(state, customerFieldsOf(requested)).length === 0;
 }
 
+/** 422 naming each field that breaks the tenant's settings (grade list, custom field definitions). */
+function assertSettingsHold(settings: TenantCustomerSettings, fields: CustomerFields, creating: boolean): void {
+  const issues = customerSettingsIssues(settings, fields, creating);
+  if (issues.length > 0) throw CustomerException.invalidFields(issues);
+}
+
 /** `lat,lng` as a point: 400 unless two numbers, 422 unless a possible place. */
 function parseNear(near: string): LatLng {
   const parts = near.split(',');
@@ -82,6 +89,7 @@ export class CustomersService {
     private readonly writes: IdempotentWrites,
     private readonly repository: CustomersRepository,
     private readonly owners: CustomerOwners,
+    private readonly settings: CustomerSettingsService,
   ) {}
 
   /**
@@ -89,8 +97,8 @@ export class CustomersService {
    * transaction; answers it without the fields the user may not read. Replaying a create (same
    * client id, same content, or the same Idempotency-Key) answers the stored customer and
    * publishes nothing. Setting a field the user may not write (other than to its default) is
-   * refused, naming the field; an impossible location, or an owner who is no active user in the
-   * user's scope, is a 422. The customer takes its owner's org path.
+   * refused, naming the field; an impossible location, a grade or custom fields the tenant's settings
+   * do not allow, or an owner who is no active user in the user's scope, is a 422. The customer takes its owner's org path.
    */
   async create(
     user: AuthenticatedUser,
@@ -98,15 +106,19 @@ export class CustomersService {
     input: CreateCustomerDto,
     idempotency?: IdempotencyKeyHeader,
   ): Promise<{ customer: CustomerState; created: boolean }> {
-    policy.assertWritable(CUSTOMER, input, { defaults: createDefaults(user) });
     if (input.location) assertValidLocation(input.location);
     const id = input.id ?? uuidv7();
-    const fields = newCustomerColumns(user, customerFieldsOf(input), await this.owners.orgPathOf(user, input.ownerId ?? user.userId));
+    const given = customerFieldsOf(input);
     try {
       const { result } = await this.writes.run(idempotentRequest(user, idempotency), async (manager) => {
+        const settings = await this.settings.forCustomerWrite(manager, user.tenantId);
+        policy.assertWritable(CUSTOMER, input, { defaults: createDefaults(user, settings) });
+        const orgPath = await this.owners.orgPathOf(user, input.ownerId ?? user.userId, manager);
+        assertSettingsHold(settings, given, true);
+        const fields = newCustomerColumns(user, settings, given, orgPath);
         const replay = await this.replayOf(manager, id, fields);
         if (replay) return { customer: policy.maskReadable(CUSTOMER, replay), created: false };
-        const customer = await this.insert(manager, id, fields, createdFields(customerFieldsOf(input)));
+        const customer = await this.insert(manager, id, fields, createdFields(given));
         return { customer: policy.maskReadable(CUSTOMER, customer), created: true };
       });
       return result;
@@ -114,6 +126,8 @@ export class CustomersService {
       const constraint = violatedConstraint(error);
       // A concurrent create with the same id won the race: answer like any replay.
       if (constraint === PRIMARY_KEY) {
+        const orgPath = await this.owners.orgPathOf(user, input.ownerId ?? user.userId);
+        const fields = newCustomerColumns(user, await this.settings.get(user.tenantId), given, orgPath);
         const concurrent = await this.replayOf(this.dataSource.manager, id, fields);
         if (concurrent) return { customer: policy.maskReadable(CUSTOMER, concurrent), created: false };
       }
@@ -174,8 +188,10 @@ export class CustomersService {
     if (requested.location) assertValidLocation(requested.location);
     try {
       const { result } = await this.writes.run(idempotentRequest(user, idempotency), async (manager) => {
+        const settings = await this.settings.forCustomerWrite(manager, user.tenantId);
         const current = await this.lockForWrite(manager, user, id, expected);
         policy.assertWritable(CUSTOMER, requested, { defaults: readableValues(policy, current) });
+        assertSettingsHold(settings, requested, false);
         const changedFields = changedFieldsOf(current, requested);
         if (changedFields.length === 0) return policy.maskReadable(CUSTOMER, current);
         const changes = Object.fromEntries(changedFields.map((name) => [name, requested[name as keyof CustomerFields]]));

@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsEmail,
-  IsIn,
   IsNumber,
   IsObject,
   IsOptional,
@@ -15,12 +14,6 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-
-/** Grades every tenant starts with; tenant-defined lists come with the customers issue. */
-export const DEFAULT_GRADES = ['A', 'B', 'C', 'D'] as const;
-
-/** The grade of a customer created without one: the lowest, until someone allowed to grade it does. */
-export const DEFAULT_GRADE = 'D';
 
 const finite = { allowNaN: false, allowInfinity: false } as const;
 
@@ -74,9 +67,10 @@ export class CreateCustomerDto {
   @Length(1, 200)
   name!: string;
 
-  @ApiPropertyOptional({ enum: DEFAULT_GRADES, example: 'A', description: `Default ${DEFAULT_GRADE}` })
+  @ApiPropertyOptional({ example: 'A', description: "One of the tenant's grades (`GET /customer-settings`); default its lowest" })
   @IsOptional()
-  @IsIn(DEFAULT_GRADES)
+  @IsString()
+  @Length(1, 50)
   grade?: string;
 
   @ApiPropertyOptional({ type: GeoPointDto })
@@ -123,7 +117,7 @@ export class CreateCustomerDto {
   @Max(999_999_999_999)
   creditLimit?: number;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: "Checked against the tenant's custom field definitions (422 naming each bad key)" })
   @IsOptional()
   @IsObject()
   customFields?: Record<string, unknown>;

@@ -2,7 +2,6 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
-  IsIn,
   IsInt,
   IsNumber,
   IsObject,
@@ -15,7 +14,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { CustomerContactDto, DEFAULT_GRADES, GeoPointDto } from './create-customer.dto';
+import { CustomerContactDto, GeoPointDto } from './create-customer.dto';
 
 // A field that may be left out but, when sent, may not be null (its column is not nullable).
 const UnlessAbsent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
@@ -31,9 +30,10 @@ export class UpdateCustomerDto {
   @Length(1, 200)
   name?: string;
 
-  @ApiPropertyOptional({ enum: DEFAULT_GRADES, example: 'B' })
+  @ApiPropertyOptional({ example: 'B', description: "One of the tenant's grades" })
   @UnlessAbsent()
-  @IsIn(DEFAULT_GRADES)
+  @IsString()
+  @Length(1, 50)
   grade?: string;
 
   @ApiPropertyOptional({ type: GeoPointDto, nullable: true })
