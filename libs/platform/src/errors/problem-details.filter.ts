@@ -70,16 +70,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const body: ProblemDetails = {
-      ...this.toProblem(exception, request),
-      instance: request.url.split('?')[0],
-      requestId: request.id,
-    };
+    const body = this.render(exception, request);
     if (reply.sent) return;
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   }
 
-  private toProblem(exception: unknown, request: FastifyRequest): ProblemBody {
+  /** The problem document of `exception`, for code that answers a request outside Nest's pipeline (a hijacked reply). */
+  render(exception: unknown, request: Pick<FastifyRequest, 'url' | 'id'>): ProblemDetails {
+    return { ...this.toProblem(exception, request), instance: request.url.split('?')[0], requestId: request.id };
+  }
+
+  private toProblem(exception: unknown, request: Pick<FastifyRequest, 'id'>): ProblemBody {
     if (isDomainException(exception)) {
       const mapping = this.mappingOf(exception);
       if (mapping !== undefined) return this.domainProblem(exception, mapping);
@@ -111,7 +112,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   // The client sees only the error id; the log line with the same id holds the stack and cause.
-  private internalError(exception: unknown, request: FastifyRequest): ProblemBody {
+  private internalError(exception: unknown, request: Pick<FastifyRequest, 'id'>): ProblemBody {
     const errorId = randomUUID();
     this.logger.error({ err: exception, errorId, requestId: request.id }, 'unhandled error');
     return {
