@@ -17,6 +17,7 @@ export * from './services';
 export * from './topics';
 export * from './uuidv7';
 export * from './validation';
+export * from './visits/reminder.events';
 export * from './visits/task.events';
 export * from './visits/task.schema';
 export * from './visits/visit-template.events';

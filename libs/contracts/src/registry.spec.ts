@@ -163,6 +163,7 @@ describe(topicsOf.name, () => {
       'fieldforce.checkins.check-in.v1',
       'fieldforce.visits.visit-template.v1',
       'fieldforce.visits.task.v1',
+      'fieldforce.visits.reminder.v1',
     ]);
   });
 });

@@ -36,6 +36,7 @@ import {
   taskReportedV1,
   taskStartedV1,
 } from './visits/task.events';
+import { reminderTaskOverdueV1, reminderVisitDueV1 } from './visits/reminder.events';
 import { visitTemplateCreatedV1, visitTemplateUpdatedV1 } from './visits/visit-template.events';
 import { collectIssues, collectUndeclaredProperties, EventValidationError, type ValidationIssue } from './validation';
 
@@ -74,6 +75,8 @@ export const eventDefinitions = [
   taskRescheduledV1,
   taskReassignedV1,
   taskReportedV1,
+  reminderTaskOverdueV1,
+  reminderVisitDueV1,
 ] as const;
 
 type RegisteredDefinition = (typeof eventDefinitions)[number];

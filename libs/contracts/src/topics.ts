@@ -43,5 +43,6 @@ export const Topics = {
   visits: {
     task: aggregateTopic('visits', 'task'),
     visitTemplate: aggregateTopic('visits', 'visit-template'),
+    reminder: aggregateTopic('visits', 'reminder'),
   },
 } as const;
