@@ -44,3 +44,4 @@ export {
 export { REQUEST_ID_HEADER, requestIdOf } from './bootstrap/request-id';
 export { type RunServiceOptions, runService } from './bootstrap/run-service';
 export { InjectRedis, REDIS_CLIENT, RedisModule, createRedisClient } from './redis/redis.module';
+export { LeaderLock, type LeaderLockOptions } from './redis/leader-lock';
