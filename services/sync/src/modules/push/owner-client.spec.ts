@@ -1,4 +1,4 @@
-import { parseDecision, parseProblem } from './owner-client';
+import { isMissingRoute, parseDecision, parseProblem } from './owner-client';
 
 describe('parseDecision', () => {
   it('reads an applied, merged or rejected answer', () => {
@@ -60,5 +60,17 @@ describe('parseProblem', () => {
   it('answers undefined for a body that is no problem document', () => {
     expect(parseProblem('Forbidden', 403)).toBeUndefined();
     expect(parseProblem('{"message":"no"}', 403)).toBeUndefined();
+  });
+});
+
+describe('isMissingRoute', () => {
+  const problem = (type: string) => ({ type, title: 'Not Found', status: 404, detail: '', code: 'NOT_FOUND' });
+
+  it('tells a router\'s 404 from a rule\'s', () => {
+    expect(isMissingRoute(404, problem('about:blank'))).toBe(true);
+    expect(isMissingRoute(404, undefined)).toBe(true);
+    expect(isMissingRoute(405, undefined)).toBe(true);
+    expect(isMissingRoute(404, problem('urn:fieldforce:problem:not-found'))).toBe(false);
+    expect(isMissingRoute(403, undefined)).toBe(false);
   });
 });

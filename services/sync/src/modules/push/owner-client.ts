@@ -82,11 +82,18 @@ export class OwnerClient {
       return unavailable(owner, 'it answered a malformed result');
     }
     if (response.status >= 400 && response.status < 500 && !RETRYABLE_CLIENT_STATUSES.has(response.status)) {
-      const problem = parseProblem(body, response.status) ?? mutationProblem(PushException.ownerRejected(owner.service, response.status));
-      return { kind: 'decided', decision: { status: 'rejected', problem } };
+      const problem = parseProblem(body, response.status);
+      // No route (an owner not yet deployed with the endpoint) says nothing about the mutation.
+      if (isMissingRoute(response.status, problem)) return unavailable(owner, `it does not serve ${owner.path}`);
+      return { kind: 'decided', decision: { status: 'rejected', problem: problem ?? mutationProblem(PushException.ownerRejected(owner.service, response.status)) } };
     }
     return unavailable(owner, `it answered ${response.status}`);
   }
+}
+
+/** A 404/405 without a domain problem: the router refused the path, no rule refused the mutation. */
+export function isMissingRoute(status: number, problem: ProblemDetails | undefined): boolean {
+  return (status === 404 || status === 405) && (problem === undefined || problem.type === 'about:blank');
 }
 
 function unavailable(owner: MutationOwner, reason: string): OwnerOutcome {
