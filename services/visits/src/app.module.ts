@@ -6,6 +6,7 @@ import { PersistenceModule } from '@fieldforce/persistence';
 import { type VisitsConfig } from './config/visits.config';
 import { CustomersModule } from './modules/customers/customers.module';
 import { PlansModule } from './modules/plans/plans.module';
+import { RoutesModule } from './modules/routes/routes.module';
 import { SettingsModule } from './modules/settings/settings.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { TemplatesModule } from './modules/templates/templates.module';
@@ -34,6 +35,7 @@ export class AppModule {
         TasksModule,
         SettingsModule,
         PlansModule,
+        RoutesModule,
       ],
     };
   }
