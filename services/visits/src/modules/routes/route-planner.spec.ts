@@ -86,10 +86,10 @@ function bruteForce(problem: RouteProblem): RouteScore {
 const SMALL_GAP = 0.05;
 
 describe(planRoute.name, () => {
-  it('is never worse than the naive due-time order, on 80 generated instances of 5 to 60 stops', () => {
+  it('is never worse than the naive due-time order, on 40 generated instances of 5 to 60 stops', () => {
     let strictlyBetter = 0;
-    for (let seed = 1; seed <= 80; seed += 1) {
-      const problem = instance(seed, { stops: 5 + (seed % 56), windowed: (seed % 4) / 4, urgent: 0.3, dayHours: 6 + (seed % 5), endAtHome: seed % 3 === 0, asymmetric: seed % 7 === 0 });
+    for (let seed = 1; seed <= 40; seed += 1) {
+      const problem = instance(seed, { stops: 5 + ((seed * 7) % 56), windowed: (seed % 4) / 4, urgent: 0.3, dayHours: 6 + (seed % 5), endAtHome: seed % 3 === 0, asymmetric: seed % 7 === 0 });
       const planned = planRoute(problem);
       const naive = naiveRoute(problem);
 
@@ -97,7 +97,7 @@ describe(planRoute.name, () => {
       if (compareScores(planned.score, naive.score) < 0) strictlyBetter += 1;
     }
     // The due-time order ignores geography: the planner should beat it almost always, not merely tie.
-    expect(strictlyBetter).toBeGreaterThan(72);
+    expect(strictlyBetter).toBeGreaterThan(36);
   });
 
   it(`places as many (urgent) stops as the optimum and comes within ${SMALL_GAP * 100}% of its length on instances of up to 8 stops`, () => {
