@@ -12,6 +12,7 @@ export {
   IdempotentWrites,
   type IdempotentWritesOptions,
 } from './idempotency/idempotent-writes';
+export { IdempotentWritesModule } from './idempotency/idempotent-writes.module';
 export { parseMigrateCommand, runMigrateCli } from './migrate-cli';
 export { type MigrationDirection, type MigrationState, migrationStatus, runMigrations } from './migrations';
 export { PersistenceModule, type PersistenceModuleOptions, type ServiceConnectionSettings } from './persistence.module';

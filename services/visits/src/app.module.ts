@@ -10,6 +10,7 @@ import { RoutesModule } from './modules/routes/routes.module';
 import { SettingsModule } from './modules/settings/settings.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { TemplatesModule } from './modules/templates/templates.module';
+import { VisitReportsModule } from './modules/visit-reports/visit-reports.module';
 
 /** The visits service: its schema, its outbox, its access control, its features. */
 @Module({})
@@ -35,6 +36,7 @@ export class AppModule {
         TasksModule,
         SettingsModule,
         PlansModule,
+        VisitReportsModule,
         RoutesModule,
       ],
     };

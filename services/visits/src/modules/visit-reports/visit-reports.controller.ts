@@ -1,0 +1,33 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { type AuthenticatedUser, CurrentUser, RequireAction } from '@fieldforce/auth';
+import { type VisitReportState } from '@fieldforce/contracts';
+import { IdempotencyKey, type IdempotencyKeyHeader } from '@fieldforce/platform';
+import { SubmitReportDto } from './dto/submit-report.dto';
+import { VisitReportsService } from './visit-reports.service';
+
+@ApiTags('visit-tasks')
+@ApiBearerAuth()
+@Controller('api/v1/visit-tasks')
+export class VisitReportsController {
+  constructor(private readonly reports: VisitReportsService) {}
+
+  @Post(':id/report')
+  @HttpCode(201)
+  @RequireAction('task:update')
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A replay answers the first response' })
+  async submit(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: SubmitReportDto,
+    @IdempotencyKey() idempotency: IdempotencyKeyHeader | undefined,
+  ): Promise<VisitReportState> {
+    return this.reports.submit(user, id, body, idempotency);
+  }
+
+  @Get(':id/report')
+  @RequireAction('task:read')
+  async get(@CurrentUser() user: AuthenticatedUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<VisitReportState> {
+    return this.reports.get(user, id);
+  }
+}
