@@ -4,6 +4,7 @@ import { MessagingModule } from '@fieldforce/messaging';
 import { ObservabilityModule } from '@fieldforce/observability';
 import { PersistenceModule } from '@fieldforce/persistence';
 import { type VisitsConfig } from './config/visits.config';
+import { CheckInsModule } from './modules/check-ins/check-ins.module';
 import { CustomersModule } from './modules/customers/customers.module';
 import { PlansModule } from './modules/plans/plans.module';
 import { RoutesModule } from './modules/routes/routes.module';
@@ -37,6 +38,7 @@ export class AppModule {
         SettingsModule,
         PlansModule,
         VisitReportsModule,
+        CheckInsModule,
         RoutesModule,
       ],
     };

@@ -106,6 +106,27 @@ export class TasksRepository {
     return row ? toTask(row) : undefined;
   }
 
+  /** The tenant's task locked for a write, whoever's it is (for event consumers, which act for no user). */
+  async lockById(manager: EntityManager, tenantId: string, id: string): Promise<VisitTask | undefined> {
+    const [row] = await manager.query<TaskRow[]>(`SELECT ${taskColumns('t')} FROM visits.visit_tasks t WHERE t.tenant_id = $1 AND t.id = $2 FOR UPDATE`, [tenantId, id]);
+    return row ? toTask(row) : undefined;
+  }
+
+  /**
+   * The open task of `assigneeId` at the customer that a visit on local date `day` is for, locked:
+   * among those due on or after that day, one under way first, else the one due soonest.
+   */
+  async lockOpenForVisit(manager: EntityManager, tenantId: string, customerId: string, assigneeId: string, day: string): Promise<VisitTask | undefined> {
+    const [row] = await manager.query<TaskRow[]>(
+      `SELECT ${taskColumns('t')} FROM visits.visit_tasks t
+       WHERE t.tenant_id = $1 AND t.customer_id = $2 AND t.assignee_id = $3
+         AND t.status IN ('planned', 'dispatched', 'in_progress') AND t.due_date >= CAST($4 AS date)
+       ORDER BY t.status = 'in_progress' DESC, t.due_date, t.id LIMIT 1 FOR UPDATE`,
+      [tenantId, customerId, assigneeId, day],
+    );
+    return row ? toTask(row) : undefined;
+  }
+
   /** The tasks `subject` may see that match the filters, by due date then id, a page at a time. */
   async list(subject: ScopeSubject, filters: ListTasksQuery): Promise<TaskPage> {
     const limit = filters.limit ?? 50;
