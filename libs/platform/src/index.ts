@@ -34,7 +34,7 @@ export {
   requestFingerprint,
 } from './http/idempotency-key';
 export { type IfMatchOptions, entityTag, ifMatchVersion } from './http/if-match';
-export { createValidationPipe, toFieldErrors } from './errors/validation';
+export { createValidationPipe, NestedObject, toFieldErrors } from './errors/validation';
 export {
   OPENAPI_PATH,
   type ServiceAppOptions,
@@ -45,3 +45,4 @@ export { REQUEST_ID_HEADER, requestIdOf } from './bootstrap/request-id';
 export { type RunServiceOptions, runService } from './bootstrap/run-service';
 export { InjectRedis, REDIS_CLIENT, RedisModule, createRedisClient } from './redis/redis.module';
 export { LeaderLock, type LeaderLockOptions } from './redis/leader-lock';
+export { invalidJsonText, invalidUrlText, MAX_JSON_DEPTH } from './http/request-text';

@@ -62,6 +62,51 @@ describe(ProblemDetailsFilter.name, () => {
     expect(response.json()).toEqual({ name: 'Acme', isDto: true });
   });
 
+  it('refuses a nested object given as an array or a string, and validates it when it is one', async () => {
+    const body = { name: 'Ann', visitsPerMonth: 2, contacts: [] };
+    const post = (primaryContact: unknown) => app.inject({ method: 'POST', url: '/customers', payload: { ...body, primaryContact } });
+
+    const asArray = await post([{ name: 'Ann', email: 'ann@example.com' }]);
+    const asString = await post('ann@example.com');
+    const invalid = await post({ name: 'Ann', email: 'nope' });
+    const valid = await post({ name: 'Ann', email: 'ann@example.com' });
+
+    expect(asArray.statusCode).toBe(400);
+    expect(asArray.json().errors).toEqual([expect.objectContaining({ field: 'primaryContact' })]);
+    expect(asString.statusCode).toBe(400);
+    expect(invalid.json().errors).toEqual([expect.objectContaining({ field: 'primaryContact.email' })]);
+    expect(valid.statusCode).toBe(201);
+  });
+
+  it('refuses text that is not text (NUL, unpaired surrogates) and hostile nesting in a body, naming the field', async () => {
+    const post = (payload: string) => app.inject({ method: 'POST', url: '/customers', payload, headers: { 'content-type': 'application/json' } });
+
+    const nul = await post('{"name":"Ann\\u0000","visitsPerMonth":2,"contacts":[]}');
+    const surrogate = await post('{"name":"Ann","visitsPerMonth":2,"contacts":[{"name":"\\ud800","email":"a@b.c"}]}');
+    const deep = await post(`{"name":${'['.repeat(500)}${']'.repeat(500)}}`);
+    const poisoned = await post('{"name":"Ann","visitsPerMonth":2,"contacts":[],"__proto__":{"admin":true}}');
+
+    for (const response of [nul, surrogate, deep, poisoned]) {
+      expect(response.statusCode).toBe(400);
+      expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+    }
+    expect(nul.json().errors).toEqual([{ field: 'name', message: 'must not contain NUL characters' }]);
+    expect(surrogate.json().errors).toEqual([expect.objectContaining({ field: 'contacts.0.name' })]);
+    expect(deep.json().errors).toEqual([{ field: expect.stringMatching(/^name(\.0)+$/), message: 'must not nest deeper than 32 levels' }]);
+  });
+
+  it('refuses a URL that does not decode to text, and the router\'s own refusals, as problem+json', async () => {
+    const badEscape = await app.inject({ method: 'GET', url: '/customers/blocked?q=%C0%AF' });
+    const nul = await app.inject({ method: 'GET', url: '/customers/blocked?q=a%00b' });
+    const longParameter = await app.inject({ method: 'GET', url: `/customers/${'x'.repeat(5_000)}` });
+
+    expect(badEscape.statusCode).toBe(400);
+    expect(badEscape.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'query', message: 'must be percent-encoded UTF-8' }] });
+    expect(nul.json()).toMatchObject({ status: 400, errors: [{ field: 'query', message: 'must not contain NUL characters' }] });
+    expect(longParameter.statusCode).toBe(414);
+    for (const response of [badEscape, nul, longParameter]) expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+  });
+
   it('answers invalid JSON with 400 problem+json', async () => {
     const response = await app.inject({
       method: 'POST',

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Module, Param, Post } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsEmail, IsInt, IsString, Max, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsEmail, IsInt, IsOptional, IsString, Max, Min, MinLength, ValidateNested } from 'class-validator';
 import {
   BaseServiceEnv,
   CommonException,
@@ -9,6 +9,7 @@ import {
   type ServiceConfig,
   loadConfig,
   mapDomainErrors,
+  NestedObject,
   toServiceConfig,
 } from '../src';
 
@@ -56,6 +57,10 @@ export class CreateSampleCustomerDto {
   @ValidateNested({ each: true })
   @Type(() => ContactDto)
   contacts!: ContactDto[];
+
+  @IsOptional()
+  @NestedObject(() => ContactDto)
+  primaryContact?: ContactDto;
 }
 
 @Controller('customers')

@@ -1,5 +1,6 @@
 import { ValidationPipe } from '@nestjs/common';
-import { type ValidationError } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsObject, ValidateNested, type ValidationError } from 'class-validator';
 import { CommonException } from './common.exception';
 import { type FieldError } from './domain.exception';
 
@@ -21,4 +22,13 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     exceptionFactory: (errors) => CommonException.validationFailed(toFieldErrors(errors)),
   });
+}
+
+/**
+ * A property holding one nested DTO: it must be an object (not an array, a string or missing,
+ * unless also `@IsOptional()`), converted to `type` and validated with its rules.
+ */
+export function NestedObject(type: () => new () => object): PropertyDecorator {
+  const decorators = [IsObject(), ValidateNested(), Type(type)];
+  return (target, property) => decorators.forEach((decorator) => decorator(target, property));
 }

@@ -14,6 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { NestedObject } from '@fieldforce/platform';
 
 const finite = { allowNaN: false, allowInfinity: false } as const;
 // An instant with an explicit offset: a local time without one would be guessed.
@@ -68,8 +69,7 @@ export class CheckInPhotoDto {
 /** What a check-out and a check-in both carry. */
 export class CheckOutDto {
   @ApiProperty({ type: CheckInPointDto })
-  @ValidateNested()
-  @Type(() => CheckInPointDto)
+  @NestedObject(() => CheckInPointDto)
   point!: CheckInPointDto;
 
   @ApiPropertyOptional({ type: [CheckInPhotoDto] })

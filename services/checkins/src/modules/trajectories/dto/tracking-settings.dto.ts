@@ -1,20 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
   IsBoolean,
   IsInt,
-  IsObject,
   IsOptional,
   IsTimeZone,
   Matches,
   Max,
   Min,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
+import { NestedObject } from '@fieldforce/platform';
 import { MAX_TRACK_RETENTION_DAYS } from '../../../config/checkins.config';
 import { HOURS_PATTERN, type TrackingPrivacy, type WorkingHours } from '../track/tracking-window';
 
@@ -48,9 +46,7 @@ export class TrackingPrivacyDto implements TrackingPrivacy {
 
   @ApiProperty({ type: WorkingHoursDto, nullable: true, description: 'Hours points are accepted in; null for none' })
   @ValidateIf((privacy: TrackingPrivacyDto) => privacy.workingHours !== null)
-  @IsObject()
-  @ValidateNested()
-  @Type(() => WorkingHoursDto)
+  @NestedObject(() => WorkingHoursDto)
   workingHours!: WorkingHoursDto | null;
 
   @ApiProperty({ description: 'Accept points captured between a check-in and its check-out (at most 12 h)' })
@@ -68,7 +64,6 @@ export class TrackingSettingsDto {
 
   @ApiPropertyOptional({ type: TrackingPrivacyDto, description: 'Tracking privacy (off by default); left as it is when absent' })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => TrackingPrivacyDto)
+  @NestedObject(() => TrackingPrivacyDto)
   privacy?: TrackingPrivacyDto;
 }

@@ -14,6 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { NestedObject } from '@fieldforce/platform';
 
 const finite = { allowNaN: false, allowInfinity: false } as const;
 
@@ -75,8 +76,7 @@ export class CreateCustomerDto {
 
   @ApiPropertyOptional({ type: GeoPointDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => GeoPointDto)
+  @NestedObject(() => GeoPointDto)
   location?: GeoPointDto;
 
   @ApiPropertyOptional({ example: 'Invalidenstraße 12, 10115 Berlin' })

@@ -14,6 +14,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { NestedObject } from '@fieldforce/platform';
 import { CustomerContactDto, GeoPointDto } from './create-customer.dto';
 
 // A field that may be left out but, when sent, may not be null (its column is not nullable).
@@ -38,8 +39,7 @@ export class UpdateCustomerDto {
 
   @ApiPropertyOptional({ type: GeoPointDto, nullable: true })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => GeoPointDto)
+  @NestedObject(() => GeoPointDto)
   location?: GeoPointDto | null;
 
   @ApiPropertyOptional({ nullable: true })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsDefined, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
 const GEOMETRY_DOC: ApiPropertyOptions = {
   type: 'object',
@@ -81,6 +81,7 @@ export class ListTerritoriesQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(200)
   limit?: number;
 }
 

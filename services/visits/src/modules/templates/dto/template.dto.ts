@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { NestedObject } from '@fieldforce/platform';
 import { type TemplateStep } from '../template-steps';
 
 export const FREQUENCY_UNITS = ['week', 'month'] as const;
@@ -34,8 +34,7 @@ export class CreateTemplateDto {
   grades!: string[];
 
   @ApiProperty({ type: FrequencyDto })
-  @ValidateNested()
-  @Type(() => FrequencyDto)
+  @NestedObject(() => FrequencyDto)
   frequency!: FrequencyDto;
 
   @ApiProperty({ minimum: 1, maximum: 1440 })
@@ -73,8 +72,7 @@ export class UpdateTemplateDto {
 
   @ApiPropertyOptional({ type: FrequencyDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => FrequencyDto)
+  @NestedObject(() => FrequencyDto)
   frequency?: FrequencyDto;
 
   @ApiPropertyOptional()
