@@ -6,7 +6,10 @@ import { TerritoriesService } from '../src/modules/territories/territories.servi
 import { squarePolygon, squareRing } from './factories/territory.factory';
 import { orgUnitState, userState } from './factories/user.factory';
 import { type CustomersTestApp, startCustomersTestApp } from './support/customers-test-app';
+import { outboxEventsOf } from './support/outbox';
 import { seedOrgUnits, seedUsers } from './support/users';
+
+type TerritoryEvent = { territory: Record<string, unknown>; changedFields: string[] };
 
 /** Polls `probe` until it holds; fails naming `what` after `timeoutMs`. */
 async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
@@ -65,6 +68,7 @@ describe(TerritoriesService.name, () => {
     ['a self-intersecting ring', { type: 'Polygon', coordinates: [[[13, 52], [14, 53], [14, 52], [13, 53], [13, 52]]] }, 'geometry.coordinates[0]'],
     ['a latitude of 91', { type: 'Polygon', coordinates: [[[13, 52], [14, 52], [14, 91], [13, 52]]] }, 'geometry.coordinates[0][2]'],
     ['a point', { type: 'Point', coordinates: [13, 52] }, 'geometry.type'],
+    ['a multipolygon of overlapping parts', { type: 'MultiPolygon', coordinates: [[squareRing(13, 52, 1)], [squareRing(13.5, 52.5, 1)]] }, 'geometry.coordinates[1]'],
   ])('refuses %s with 422 naming where, and writes nothing', async (_case, geometry, field) => {
     const before = await territoryCount();
     const response = await request('POST', '', admin, { name: 'Bad', geometry, ownerId: repNorth.id });
@@ -136,6 +140,27 @@ describe(TerritoriesService.name, () => {
     expect((await request('GET', url, admin)).statusCode).toBe(404);
   });
 
+  it('publishes created, updated (with what changed) and deleted with the full state; an update changing nothing publishes nothing', async () => {
+    const created = await request('POST', '', admin, { name: 'Evented', geometry: squarePolygon(11, 48, 1), ownerId: repNorth.id });
+    const { id } = created.json();
+    const unchanged = await request('PATCH', `/${id}`, admin, { name: 'Evented', ownerId: repNorth.id }, { 'if-match': '"1"' });
+    const renamed = await request('PATCH', `/${id}`, admin, { name: 'Evented too', geometry: squarePolygon(11, 48, 1) }, { 'if-match': '"1"' });
+    expect(unchanged.json()).toMatchObject({ version: 1 });
+    expect(renamed.json()).toMatchObject({ version: 2, name: 'Evented too' });
+    expect((await request('DELETE', `/${id}`, admin)).statusCode).toBe(204);
+
+    const events = await outboxEventsOf<TerritoryEvent>(dataSource, id);
+    expect(events.map((event) => event.type)).toEqual([
+      'fieldforce.customers.territory.created.v1',
+      'fieldforce.customers.territory.updated.v1',
+      'fieldforce.customers.territory.deleted.v1',
+    ]);
+    expect(events[0]!.data).toEqual({ territory: { ...created.json(), deletedAt: null }, changedFields: ['name', 'geometry', 'ownerId', 'orgUnitId', 'orgPath'] });
+    expect(events[1]!.data).toEqual({ territory: { ...renamed.json(), deletedAt: null }, changedFields: ['name'] });
+    expect(events[2]!.data.changedFields).toEqual(['deletedAt']);
+    expect(events[2]!.data.territory).toMatchObject({ id, version: 3, deletedAt: expect.any(String) });
+  });
+
   it('follows its org unit when the unit moves (org-unit events)', async () => {
     const unit = orgUnitState({ tenantId, path: 'emea.east' });
     await seedOrgUnits(service.app, [unit]);
@@ -153,6 +178,9 @@ describe(TerritoriesService.name, () => {
 
       await eventually('the territory follows its unit', async () => (await request('GET', `/${created.id}`, admin)).json().orgPath === 'emea.north.east');
       expect((await request('GET', `/${created.id}`, supervisorNorth)).statusCode).toBe(200);
+      const events = await outboxEventsOf<TerritoryEvent>(dataSource, created.id);
+      expect(events.map((event) => event.type)).toEqual(['fieldforce.customers.territory.created.v1', 'fieldforce.customers.territory.updated.v1']);
+      expect(events[1]!.data).toMatchObject({ territory: { orgPath: 'emea.north.east', version: 2 }, changedFields: ['orgPath'] });
     } finally {
       await producer.disconnect();
     }

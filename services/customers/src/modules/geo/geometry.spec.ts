@@ -39,6 +39,26 @@ describe(geometryIssues.name, () => {
     expect(geometryIssues(polygon(square(0, 0, 1), square(0.5, 0.5, 1)))[0]?.message).toMatch(/crosses another ring/);
   });
 
+  it('refuses a multipolygon whose parts overlap, touch or nest, but accepts an island in a hole', () => {
+    const multi = (...polygons: [number, number][][][]): AreaGeometry => ({ type: 'MultiPolygon', coordinates: polygons });
+    const overlapping = geometryIssues(multi([square(0, 0, 2)], [square(1, 1, 2)]));
+    expect(overlapping).toEqual([
+      { field: 'geometry.coordinates[1]', message: 'overlaps or touches geometry.coordinates[0]: the parts of a multipolygon must be disjoint' },
+    ]);
+    // Sharing an edge, and one part wholly inside the other (no boundary crossing at all).
+    expect(geometryIssues(multi([square(0, 0, 1)], [square(1, 0, 1)]))[0]?.field).toBe('geometry.coordinates[1]');
+    expect(geometryIssues(multi([square(0, 0, 4)], [square(1, 1, 1)]))[0]?.field).toBe('geometry.coordinates[1]');
+    expect(geometryIssues(multi([square(1, 1, 1)], [square(0, 0, 4)]))[0]?.field).toBe('geometry.coordinates[1]');
+    // Only the later part of a clashing pair is named, once, even when it clashes with several.
+    expect(geometryIssues(multi([square(0, 0, 2)], [square(10, 10, 1)], [square(1, 1, 2)], [square(0.5, 0.5, 3)])).map((issue) => issue.field)).toEqual([
+      'geometry.coordinates[2]',
+      'geometry.coordinates[3]',
+    ]);
+    expect(geometryIssues(multi([square(0, 0, 4), square(1, 1, 2)], [square(1.5, 1.5, 1)]))).toEqual([]);
+    // The same shape as one polygon is not checked against itself.
+    expect(geometryIssues(polygon(square(0, 0, 2)))).toEqual([]);
+  });
+
   it('refuses positions that are not finite coordinates in range, naming each', () => {
     const ring = square(0, 0, 1);
     ring[1] = [181, 0];

@@ -152,6 +152,46 @@ export function geometryIssues(value: unknown, field = 'geometry'): FieldError[]
   }
   if (type === 'Polygon') polygonIssues(coordinates, `${field}.coordinates`, issues);
   else coordinates.forEach((polygon, index) => polygonIssues(polygon, `${field}.coordinates[${index}]`, issues));
+  if (type === 'MultiPolygon' && issues.length === 0) issues.push(...overlapIssues(coordinates as PolygonCoordinates[], `${field}.coordinates`));
+  return issues;
+}
+
+function ringBox(ring: readonly Position[]): Box {
+  const lngs = ring.map((position) => position[0]);
+  const lats = ring.map((position) => position[1]);
+  return { minLng: Math.min(...lngs), maxLng: Math.max(...lngs), minLat: Math.min(...lats), maxLat: Math.max(...lats) };
+}
+
+function boxesMeet(a: Box, b: Box): boolean {
+  return a.minLng <= b.maxLng && b.minLng <= a.maxLng && a.minLat <= b.maxLat && b.minLat <= a.maxLat;
+}
+
+function inPolygonArea([outer, ...holes]: PolygonCoordinates, point: LatLng): boolean {
+  return inRing(point, outer!) && !holes.some((hole) => inRing(point, hole));
+}
+
+/**
+ * The parts of a multipolygon must be disjoint: no two share a boundary point (they would overlap
+ * or touch) and none lies inside another's area (an island in another's hole is fine).
+ */
+function overlapIssues(polygons: readonly PolygonCoordinates[], field: string): FieldError[] {
+  const issues: FieldError[] = [];
+  const boxes = polygons.map((polygon) => ringBox(polygon[0]!));
+  for (let j = 1; j < polygons.length; j += 1) {
+    for (let i = 0; i < j; i += 1) {
+      if (!boxesMeet(boxes[i]!, boxes[j]!)) continue;
+      const [a, b] = [polygons[i]!, polygons[j]!];
+      const boundariesMeet = a.some((ringA) =>
+        segmentsOf(ringA).some((s) => b.some((ringB) => segmentsOf(ringB).some((t) => segmentsIntersect(s, t)))),
+      );
+      const [firstA, firstB] = [a[0]![0]!, b[0]![0]!];
+      const nested = inPolygonArea(a, { lng: firstB[0], lat: firstB[1] }) || inPolygonArea(b, { lng: firstA[0], lat: firstA[1] });
+      if (boundariesMeet || nested) {
+        issues.push({ field: `${field}[${j}]`, message: `overlaps or touches ${field}[${i}]: the parts of a multipolygon must be disjoint` });
+        break;
+      }
+    }
+  }
   return issues;
 }
 

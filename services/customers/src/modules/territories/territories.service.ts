@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { applyDataScope, type AuthenticatedUser, isInScope } from '@fieldforce/auth';
 import { uuidv7 } from '@fieldforce/contracts';
+import { OutboxPublisher } from '@fieldforce/messaging';
 import { type AggregateChanges, IdempotentWrites, updateVersioned } from '@fieldforce/persistence';
 import { CommonException, type IdempotencyKeyHeader } from '@fieldforce/platform';
 import { CustomerOwners } from '../customers/customer-owners';
@@ -13,10 +14,12 @@ import { type CreateTerritoryDto, type ListTerritoriesQuery, type TerritoryPage,
 import { OrgUnit } from './entities/org-unit.entity';
 import { Territory } from './entities/territory.entity';
 import { TerritoryException } from './territories.exception';
+import { changedTerritoryFields, territoryEvent, toTerritoryState } from './territory-events';
 
 const TERRITORY = 'territory';
-const MAX_PAGE_SIZE = 200;
 const DEFAULT_PAGE_SIZE = 50;
+/** What a `created` event lists as set. */
+const CREATED_FIELDS = ['name', 'geometry', 'ownerId', 'orgUnitId', 'orgPath'];
 
 /** Who a territory belongs to: a rep, or an org unit; with the org path it takes from them. */
 interface Holder {
@@ -51,12 +54,14 @@ export class TerritoriesService {
     private readonly dataSource: DataSource,
     private readonly writes: IdempotentWrites,
     private readonly owners: CustomerOwners,
+    private readonly outbox: OutboxPublisher,
   ) {}
 
   /**
    * Creates a territory for a rep (an active user in the user's scope) or an org unit (known and in
    * the user's scope); a geometry that is not a valid polygon or multipolygon is a 422 and nothing
-   * is written. Replaying a create (same id, same content) answers the stored territory.
+   * is written. Replaying a create (same id, same content) answers the stored territory; a new
+   * one publishes `territory.created`.
    */
   async create(user: AuthenticatedUser, input: CreateTerritoryDto, idempotency?: IdempotencyKeyHeader): Promise<TerritoryResponse> {
     const geometry = assertValidGeometry(input.geometry);
@@ -72,7 +77,9 @@ export class TerritoriesService {
         return toResponse(stored);
       }
       await repository.insert({ id, tenantId: user.tenantId, name: input.name, ...holder, ...shapeColumns(geometry) });
-      return toResponse(await repository.findOneByOrFail({ id }));
+      const territory = await repository.findOneByOrFail({ id });
+      await this.outbox.publishAll(manager, [territoryEvent('fieldforce.customers.territory.created.v1', territory, CREATED_FIELDS)]);
+      return toResponse(territory);
     });
     return result;
   }
@@ -81,7 +88,7 @@ export class TerritoriesService {
   async list(user: AuthenticatedUser, query: ListTerritoriesQuery): Promise<TerritoryPage> {
     const key = filtersKey({ resource: TERRITORY });
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, key);
-    const limit = Math.min(query.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const builder = applyDataScope(this.dataSource.getRepository(Territory).createQueryBuilder('territory'), user);
     if (after) builder.andWhere('territory.id > :afterId', { afterId: after.id });
     const rows = await builder.orderBy('territory.id', 'ASC').limit(limit + 1).getMany();
@@ -97,7 +104,11 @@ export class TerritoriesService {
     return toResponse(territory);
   }
 
-  /** Applies a partial update at the expected version (412 / 409 when stale, 428 without one). */
+  /**
+   * Applies a partial update at the expected version (412 / 409 when stale, 428 without one) and
+   * publishes `territory.updated` with what changed; an update that changes nothing answers the
+   * territory as it is, without a new version or event.
+   */
   async update(
     user: AuthenticatedUser,
     id: string,
@@ -116,19 +127,27 @@ export class TerritoriesService {
         ...(geometry ? shapeColumns(geometry) : {}),
         ...holder,
       };
+      const before = toTerritoryState(current);
+      const { name, ownerId, orgUnitId, orgPath } = { ...before, ...changes };
+      const changedFields = changedTerritoryFields(before, { ...before, name, ownerId, orgUnitId, orgPath, geometry: changes.geometry ?? before.geometry });
+      if (changedFields.length === 0) return toResponse(current);
       const repository = manager.getRepository(Territory);
       const outcome = await updateVersioned(repository, current, changes as AggregateChanges<Territory>);
       if (outcome.outcome !== 'updated') throw new Error(`territory ${id} changed under its row lock (${outcome.outcome})`);
-      return toResponse(await repository.findOneByOrFail({ id }));
+      const territory = await repository.findOneByOrFail({ id });
+      await this.outbox.publishAll(manager, [territoryEvent('fieldforce.customers.territory.updated.v1', territory, changedFields)]);
+      return toResponse(territory);
     });
     return result;
   }
 
-  /** Soft-deletes a territory in the user's scope (checking the version when one is given). */
+  /** Soft-deletes a territory in the user's scope (checking the version when one is given) and publishes `territory.deleted` with its last state. */
   async delete(user: AuthenticatedUser, id: string, expected: ExpectedVersion | undefined, idempotency?: IdempotencyKeyHeader): Promise<void> {
     await this.writes.run(idempotentRequest(user, idempotency), async (manager) => {
       await this.lockForWrite(manager, user, id, expected);
       await manager.query('UPDATE customers.territories SET deleted_at = now(), updated_at = now(), version = version + 1 WHERE id = $1', [id]);
+      const territory = await manager.getRepository(Territory).findOneOrFail({ where: { id }, withDeleted: true });
+      await this.outbox.publishAll(manager, [territoryEvent('fieldforce.customers.territory.deleted.v1', territory, ['deletedAt'])]);
       return null;
     });
   }

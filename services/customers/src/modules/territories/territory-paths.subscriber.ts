@@ -1,8 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
+import { type EntityManager, In } from 'typeorm';
 import { type OrgUnitState } from '@fieldforce/contracts';
-import { type EventHandler, EventSubscriptions } from '@fieldforce/messaging';
+import { type EventHandler, EventSubscriptions, OutboxPublisher } from '@fieldforce/messaging';
 import { OrgUnit } from './entities/org-unit.entity';
+import { Territory } from './entities/territory.entity';
+import { territoryEvent } from './territory-events';
 
 /** Consumer name of the territory path feed; the group is `customers.territory-paths`. */
 export const TERRITORY_PATHS_CONSUMER = 'territory-paths';
@@ -20,11 +22,15 @@ type OrgUnitEventType =
 
 /**
  * Keeps the org units read model from the org-unit events, and each territory's org path in step
- * with its owner (user events) or its org unit (org-unit events), as customers follow their owners.
+ * with its owner (user events) or its org unit (org-unit events), as customers follow their owners;
+ * each territory that moves publishes `territory.updated` with changedFields `orgPath`.
  */
 @Injectable()
 export class TerritoryPathsSubscriber implements OnModuleInit {
-  constructor(private readonly subscriptions: EventSubscriptions) {}
+  constructor(
+    private readonly subscriptions: EventSubscriptions,
+    private readonly outbox: OutboxPublisher,
+  ) {}
 
   onModuleInit(): void {
     const user =
@@ -62,10 +68,18 @@ export class TerritoryPathsSubscriber implements OnModuleInit {
   }
 
   private async followPath(manager: EntityManager, column: 'owner_id' | 'org_unit_id', tenantId: string, id: string, path: string): Promise<void> {
-    await manager.query(
+    // An UPDATE answers [rows, count] through TypeORM.
+    const [moved] = await manager.query<[{ id: string }[], number]>(
       `UPDATE customers.territories SET org_path = $3, version = version + 1, updated_at = now()
-       WHERE tenant_id = $1 AND ${column} = $2 AND deleted_at IS NULL AND org_path <> $3`,
+       WHERE tenant_id = $1 AND ${column} = $2 AND deleted_at IS NULL AND org_path <> $3
+       RETURNING id`,
       [tenantId, id, path],
+    );
+    if (moved.length === 0) return;
+    const territories = await manager.getRepository(Territory).findBy({ id: In(moved.map((row) => row.id)) });
+    await this.outbox.publishAll(
+      manager,
+      territories.map((territory) => territoryEvent('fieldforce.customers.territory.updated.v1', territory, ['orgPath'])),
     );
   }
 }
