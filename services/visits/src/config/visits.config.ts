@@ -87,6 +87,10 @@ export class VisitsEnv extends withAuthEnv(BaseServiceEnv) {
   /** Lifetime of the scheduler's leader lock; the leader renews it every third of that. */
   @applyAll(integerBetween(300, 120_000))
   REMINDER_LEADER_TTL_MS = 20_000;
+
+  /** How often each replica marks tasks whose due date ended as missed; 0 turns the sweep off. */
+  @applyAll(integerBetween(0, 3_600_000))
+  MISSED_TASK_SWEEP_INTERVAL_MS = 60_000;
 }
 
 export interface RoutingConfig {
@@ -105,7 +109,11 @@ export interface RemindersConfig {
   leaderTtlMs: number;
 }
 
-export type VisitsConfig = ServiceConfig & { auth: AuthConfig; routing: RoutingConfig; reminders: RemindersConfig };
+export interface MissedTasksConfig {
+  sweepIntervalMs: number;
+}
+
+export type VisitsConfig = ServiceConfig & { auth: AuthConfig; routing: RoutingConfig; reminders: RemindersConfig; missedTasks: MissedTasksConfig };
 
 export const toVisitsConfig = (env: VisitsEnv): VisitsConfig => ({
   ...toServiceConfig('visits', env),
@@ -124,4 +132,5 @@ export const toVisitsConfig = (env: VisitsEnv): VisitsConfig => ({
     overdueLookbackDays: env.REMINDER_OVERDUE_LOOKBACK_DAYS,
     leaderTtlMs: env.REMINDER_LEADER_TTL_MS,
   },
+  missedTasks: { sweepIntervalMs: env.MISSED_TASK_SWEEP_INTERVAL_MS },
 });

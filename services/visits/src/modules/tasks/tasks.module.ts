@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
 import { TemplatesModule } from '../templates/templates.module';
+import { MissedTasks } from './missed-tasks';
 import { TaskReassignment } from './task-reassignment';
 import { TasksController } from './tasks.controller';
 import { TasksRepository } from './tasks.repository';
@@ -10,7 +11,7 @@ import { TasksService } from './tasks.service';
 @Module({
   imports: [CustomersModule, TemplatesModule],
   controllers: [TasksController],
-  providers: [TasksRepository, TasksService, TaskReassignment],
-  exports: [TasksRepository, TasksService],
+  providers: [TasksRepository, TasksService, TaskReassignment, MissedTasks],
+  exports: [TasksRepository, TasksService, MissedTasks],
 })
 export class TasksModule {}
