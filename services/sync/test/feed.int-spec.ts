@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { TestEventPublisher } from '@fieldforce/testing';
 import { FeedService } from '../src/modules/feed/feed.service';
-import { checkInState, customerState, visitTaskState, visitTemplateState } from './factories/states';
+import { checkInState, customerState, reminderState, visitTaskState, visitTemplateState } from './factories/states';
 import { Device, pull } from './support/device';
-import { checkInRecorded, customerAssigned, customerEvent, deliver, taskPlanned, templateCreated } from './support/events';
+import { checkInRecorded, customerAssigned, customerEvent, deliver, reminderFired, taskPlanned, templateCreated } from './support/events';
 import { startSyncTestApp, type SyncTestApp } from './support/sync-test-app';
 
 describe(`${FeedService.name} (GET /api/v1/sync/pull)`, () => {
@@ -172,7 +172,7 @@ describe(`${FeedService.name} (GET /api/v1/sync/pull)`, () => {
     expect((await device.sync()).map((change) => change.id)).toEqual([late.id]);
   });
 
-  it('masks the fields the reader may not read, and carries check-ins, templates and tasks to whom they belong', async () => {
+  it('masks the fields the reader may not read, and carries check-ins, templates, tasks and reminders to whom they belong', async () => {
     const t = await tenant();
     const customer = customerState(t.tenantId, { ownerId: t.ids.repNorth, orgPath: 'emea.north', creditLimit: 50_000 });
     const myCheckIn = checkInState(t.tenantId, { userId: t.ids.repNorth, orgPath: 'emea.north', customerId: customer.id });
@@ -180,6 +180,8 @@ describe(`${FeedService.name} (GET /api/v1/sync/pull)`, () => {
     const template = visitTemplateState(t.tenantId);
     const myTask = visitTaskState(t.tenantId, { assigneeId: t.ids.repNorth, orgPath: 'emea.north', customerId: customer.id, templateId: template.id });
     const southTask = visitTaskState(t.tenantId, { assigneeId: t.ids.repSouth, orgPath: 'emea.south' });
+    const myReminder = reminderState(t.tenantId, { recipientId: t.ids.repNorth, orgPath: 'emea.north', taskId: myTask.id });
+    const southReminder = reminderState(t.tenantId, { recipientId: t.ids.repSouth, orgPath: 'emea.south', taskId: southTask.id });
     await deliver(
       service.app,
       publisher,
@@ -189,6 +191,8 @@ describe(`${FeedService.name} (GET /api/v1/sync/pull)`, () => {
       templateCreated(template),
       taskPlanned(myTask),
       taskPlanned(southTask),
+      reminderFired(myReminder),
+      reminderFired(southReminder),
     );
 
     const rep = new Device(service.app, t.tokens.repNorth);
@@ -199,13 +203,15 @@ describe(`${FeedService.name} (GET /api/v1/sync/pull)`, () => {
     expect(rep.ids('check-in')).toEqual([myCheckIn.id]);
     expect(rep.ids('visit-template')).toEqual([template.id]);
     expect(rep.ids('visit-task')).toEqual([myTask.id]);
+    expect(rep.ids('reminder')).toEqual([myReminder.id]);
 
     const admin = new Device(service.app, t.tokens.admin);
     await admin.sync();
     expect(admin.records.get(`customer:${customer.id}`)!.data).toEqual(customer);
     expect(admin.ids('visit-task')).toEqual([myTask.id, southTask.id].sort());
-    // Check-ins are the user's own, whatever their scope.
+    // Check-ins and reminders are the user's own, whatever their scope.
     expect(admin.ids('check-in')).toEqual([]);
+    expect(admin.ids('reminder')).toEqual([]);
   });
 
   it('answers 410 with reset for a cursor from before purged tombstones, and a fresh sync works', async () => {

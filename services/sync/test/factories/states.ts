@@ -1,4 +1,4 @@
-import { type CheckInState, type CustomerState, uuidv7, type VisitTaskState, type VisitTemplateState } from '@fieldforce/contracts';
+import { type CheckInState, type CustomerState, type ReminderState, uuidv7, type VisitTaskState, type VisitTemplateState } from '@fieldforce/contracts';
 
 /** A customer state as a customer event carries it; `overrides` replace fields. */
 export function customerState(tenantId: string, overrides: Partial<CustomerState> = {}): CustomerState {
@@ -88,6 +88,28 @@ export function visitTaskState(tenantId: string, overrides: Partial<VisitTaskSta
     version: 1,
     createdAt: '2024-07-15T08:30:00.000Z',
     updatedAt: '2024-07-15T08:30:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A reminder state as a reminder event carries it. */
+export function reminderState(tenantId: string, overrides: Partial<ReminderState> = {}): ReminderState {
+  return {
+    id: uuidv7(),
+    tenantId,
+    kind: 'task-overdue',
+    status: 'open',
+    recipientId: null,
+    orgPath: null,
+    taskId: uuidv7(),
+    customerId: uuidv7(),
+    cycleKey: null,
+    taskDueDate: '2024-07-21',
+    dueAt: '2024-07-21T22:00:00.000Z',
+    firedAt: '2024-07-21T22:00:07.000Z',
+    closedAt: null,
+    closedBy: null,
+    version: 1,
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@ import {
   type CheckInState,
   createEvent,
   type CustomerState,
+  type ReminderState,
   type VisitTaskState,
   type VisitTemplateState,
 } from '@fieldforce/contracts';
@@ -50,4 +51,8 @@ export function taskPlanned(task: VisitTaskState): AnyEvent {
 export async function deliver(app: NestFastifyApplication, publisher: TestEventPublisher, ...events: AnyEvent[]): Promise<void> {
   await publisher.publish(...events);
   await eventually(`${events.length} events are consumed`, () => consumed(app, events.map((event) => event.id)));
+}
+
+export function reminderFired(reminder: ReminderState): AnyEvent {
+  return createEvent('fieldforce.visits.reminder.task-overdue.v1', { subject: reminder.id, tenantId: reminder.tenantId, data: { reminder } });
 }

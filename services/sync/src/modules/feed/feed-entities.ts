@@ -3,6 +3,7 @@ import {
   type CustomerState,
   type EventData,
   type EventType,
+  type ReminderState,
   type VisitTaskState,
   type VisitTemplateState,
 } from '@fieldforce/contracts';
@@ -83,6 +84,17 @@ const visitTask = ({ task }: { task: VisitTaskState }): FeedRecord => ({
   data: task,
 });
 
+// Dismissed and resolved reminders stay (with their status) until a newer state replaces them.
+const reminder = ({ reminder }: { reminder: ReminderState }): FeedRecord => ({
+  id: reminder.id,
+  tenantId: reminder.tenantId,
+  version: reminder.version,
+  ownerId: reminder.recipientId,
+  orgPath: reminder.orgPath,
+  deleted: false,
+  data: reminder,
+});
+
 /** Every kind of record devices sync, with the events that carry it. Add a kind here when its events exist. */
 export const FEED_ENTITIES: readonly FeedEntityKind[] = [
   {
@@ -134,6 +146,17 @@ export const FEED_ENTITIES: readonly FeedEntityKind[] = [
       'fieldforce.visits.task.rescheduled.v1': visitTask,
       'fieldforce.visits.task.reassigned.v1': visitTask,
       'fieldforce.visits.task.reported.v1': visitTask,
+    },
+  },
+  {
+    entity: 'reminder',
+    resource: 'reminder',
+    // Reminders are about tasks: whoever may read tasks receives their own.
+    readAction: 'task:read',
+    visibility: 'owner',
+    extractors: {
+      'fieldforce.visits.reminder.task-overdue.v1': reminder,
+      'fieldforce.visits.reminder.visit-due.v1': reminder,
     },
   },
 ];

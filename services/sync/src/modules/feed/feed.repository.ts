@@ -148,12 +148,9 @@ export class FeedRepository {
     return BigInt(seq);
   }
 
-  /** Runs `work` in one read-only snapshot, so every read of a pull sees the same committed changes. */
+  /** Runs `work` in one snapshot (REPEATABLE READ), so every read of a pull sees the same committed changes. */
   async snapshot<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      await manager.query('SET TRANSACTION READ ONLY');
-      return work(manager);
-    });
+    return this.dataSource.transaction('REPEATABLE READ', work);
   }
 
   async marks(manager: EntityManager, tenantId: string): Promise<FeedMarks> {
@@ -289,13 +286,20 @@ export class FeedRepository {
     return Number(row?.purged ?? 0);
   }
 
-  /** Remembers the cursor last issued to a user's client. */
+  /**
+   * Remembers the cursor last issued to a user's client. Informational (status), so its commit
+   * does not wait for the WAL flush: a crash may lose the last one, never anything else.
+   */
   async recordCursor(tenantId: string, userId: string, clientId: string, cursor: string): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO sync.client_cursors (tenant_id, user_id, client_id, cursor) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (tenant_id, user_id, client_id) DO UPDATE SET cursor = EXCLUDED.cursor, issued_at = now()`,
-      [tenantId, userId, clientId, cursor],
-    );
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`SET LOCAL synchronous_commit = off`);
+      await manager.query(
+        `INSERT INTO sync.client_cursors (tenant_id, user_id, client_id, cursor) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (tenant_id, user_id, client_id) DO UPDATE SET cursor = EXCLUDED.cursor, issued_at = now()
+         WHERE client_cursors.cursor IS DISTINCT FROM EXCLUDED.cursor`,
+        [tenantId, userId, clientId, cursor],
+      );
+    });
   }
 
   /** The cursor last issued to a user's client, if any. */

@@ -87,7 +87,8 @@ export class FeedService {
       return this.incremental(manager, current, position.seq, marks.lastSeq, query.limit, false);
     });
     const masked = { ...page, changes: page.changes.map((change) => this.mask(policy, change)) };
-    await this.feed.recordCursor(user.tenantId, user.userId, query.clientId, masked.cursor);
+    // An idle pull answers the cursor it was given: nothing new to remember, no write.
+    if (masked.cursor !== query.cursor) await this.feed.recordCursor(user.tenantId, user.userId, query.clientId, masked.cursor);
     return masked;
   }
 

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 
 /** One change for the device's local copy. */
 export class SyncChangeResponse {
-  @ApiProperty({ enum: ['customer', 'check-in', 'visit-template', 'visit-task'] })
+  @ApiProperty({ enum: ['customer', 'check-in', 'visit-template', 'visit-task', 'reminder'] })
   entity!: string;
 
   @ApiProperty({ format: 'uuid' })
