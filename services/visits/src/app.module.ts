@@ -3,10 +3,12 @@ import { AuthModule } from '@fieldforce/auth';
 import { MessagingModule } from '@fieldforce/messaging';
 import { ObservabilityModule } from '@fieldforce/observability';
 import { PersistenceModule } from '@fieldforce/persistence';
+import { RedisModule } from '@fieldforce/platform';
 import { type VisitsConfig } from './config/visits.config';
 import { CheckInsModule } from './modules/check-ins/check-ins.module';
 import { CustomersModule } from './modules/customers/customers.module';
 import { PlansModule } from './modules/plans/plans.module';
+import { RemindersModule } from './modules/reminders/reminders.module';
 import { RoutesModule } from './modules/routes/routes.module';
 import { SettingsModule } from './modules/settings/settings.module';
 import { TasksModule } from './modules/tasks/tasks.module';
@@ -31,6 +33,7 @@ export class AppModule {
           kafka: config.kafka,
           shutdownTimeoutMs: config.shutdown.timeoutMs,
         }),
+        RedisModule.forRoot(config.redis),
         AuthModule.forRoot(config.auth),
         CustomersModule,
         TemplatesModule,
@@ -40,6 +43,7 @@ export class AppModule {
         VisitReportsModule,
         CheckInsModule,
         RoutesModule,
+        RemindersModule,
       ],
     };
   }

@@ -72,8 +72,11 @@ export class VisitsEnv extends withAuthEnv(BaseServiceEnv) {
   @IsIn([true, false], { message: 'must be true or false' })
   REMINDERS_ENABLED: boolean = true;
 
-  /** How often the active scheduler looks for due reminders; a reminder fires at most this long after it is due. */
-  @applyAll(integerBetween(100, 60_000))
+  /**
+   * How often the active scheduler looks for due reminders: a reminder fires at most this long after
+   * it is due. With the TTL below (both at most 30 s) a reminder fires within a minute even across a failover.
+   */
+  @applyAll(integerBetween(100, 30_000))
   REMINDER_TICK_INTERVAL_MS = 10_000;
 
   /** A visit-due reminder fires this long before the customer's visit cycle ends without a completed visit. */
@@ -84,8 +87,8 @@ export class VisitsEnv extends withAuthEnv(BaseServiceEnv) {
   @applyAll(integerBetween(1, 365))
   REMINDER_OVERDUE_LOOKBACK_DAYS = 7;
 
-  /** Lifetime of the scheduler's leader lock; the leader renews it every third of that. */
-  @applyAll(integerBetween(300, 120_000))
+  /** Lifetime of the scheduler's leader lock (how long a dead leader blocks a successor); renewed every third of that. */
+  @applyAll(integerBetween(300, 30_000))
   REMINDER_LEADER_TTL_MS = 20_000;
 
   /** How often each replica marks tasks whose due date ended as missed; 0 turns the sweep off. */

@@ -1,6 +1,6 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createServiceApp, loadConfig } from '@fieldforce/platform';
-import { TestJwks, testDatabaseUrl, testKafka, type TestKafka } from '@fieldforce/testing';
+import { TestJwks, testDatabaseUrl, testKafka, type TestKafka, testRedis } from '@fieldforce/testing';
 import { AppModule } from '../../src/app.module';
 import { VisitsEnv, toVisitsConfig } from '../../src/config/visits.config';
 import { visitsProblemMappings } from '../../src/problems';
@@ -17,12 +17,17 @@ export interface VisitsTestApp {
 export async function startVisitsTestApp(env: Record<string, string> = {}): Promise<VisitsTestApp> {
   const kafka = testKafka();
   const jwks = await TestJwks.start();
+  const redis = testRedis();
   const config = loadConfig(VisitsEnv, toVisitsConfig, {
     DATABASE_URL: testDatabaseUrl('visits'),
     KAFKA_BROKERS: kafka.brokers.join(','),
     KAFKA_TOPIC_PREFIX: kafka.topicPrefix,
+    REDIS_URL: redis.url,
+    REDIS_KEY_PREFIX: redis.keyPrefix,
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
+    // Background reminder passes only where a test asks for them (REMINDERS_ENABLED=true).
+    REMINDERS_ENABLED: 'false',
     ...jwks.env(),
     ...env,
   });
