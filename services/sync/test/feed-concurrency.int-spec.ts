@@ -18,8 +18,9 @@ describe(`${FeedRepository.name} under concurrent writers`, () => {
   const customerKind = feedEntityKind('customer')!;
 
   beforeAll(async () => {
-    // Room for many writers holding transactions open at once.
-    service = await startSyncTestApp({ DATABASE_POOL_SIZE: '30' });
+    // Room for many writers holding transactions open at once; tiny scan windows, so pages end
+    // on window bounds as often as on the limit.
+    service = await startSyncTestApp({ DATABASE_POOL_SIZE: '30', SYNC_PULL_SCAN_SEQUENCES: '7', SYNC_REBASE_SCAN_RECORDS: '4' });
     feed = service.app.get(FeedRepository);
     dataSource = service.app.get(DataSource);
   });
@@ -129,6 +130,40 @@ describe(`${FeedRepository.name} under concurrent writers`, () => {
     expect(received).toHaveLength(writers * perWriter);
     expect(new Set(received).size).toBe(writers * perWriter);
     expect([...received].sort()).toEqual([...written].sort());
+  });
+
+  it('moves a reader to another unit while records change between rebase pages, and ends with exactly what the new unit sees', async () => {
+    const tenantId = randomUUID();
+    const supervisorId = randomUUID();
+    const north = Array.from({ length: 6 }, () => customerState(tenantId, { ownerId: randomUUID(), orgPath: 'emea.north' }));
+    const south = Array.from({ length: 6 }, () => customerState(tenantId, { ownerId: randomUUID(), orgPath: 'emea.south' }));
+    for (const customer of [...north, ...south]) await write(customer);
+    const sign = (org: string) => service.jwks.sign({ tid: tenantId, sub: supervisorId, roles: ['supervisor'], org });
+    const device = new Device(service.app, await sign('emea.north'));
+    await device.sync(5);
+    expect(device.ids()).toEqual(north.map((customer) => customer.id).sort());
+
+    device.token = await sign('emea.south');
+    await device.pullPage(2);
+    await write({ ...south[0]!, name: 'Renamed', version: 2 });
+    await write({ ...north[0]!, orgPath: 'emea.south', version: 2 });
+    await write({ ...south[1]!, orgPath: 'emea.north', version: 2 });
+    await write(customerState(tenantId, { ownerId: randomUUID(), orgPath: 'emea.south' }));
+    await write({ ...north[1]!, version: 2, deletedAt: '2024-07-16T09:00:00.000Z' });
+    await write({ ...south[2]!, version: 2, deletedAt: '2024-07-16T09:00:00.000Z' });
+    await device.pullPage(2);
+    await write({ ...south[3]!, name: 'Renamed during the rebase', version: 2 });
+    await device.sync(2);
+
+    // What a device that never saw the north unit gets from scratch.
+    const fresh = new Device(service.app, device.token);
+    await fresh.sync(3);
+    const versions = (d: Device) => Object.fromEntries([...d.records.values()].map((change) => [change.id, change.version]));
+    expect(versions(device)).toEqual(versions(fresh));
+    expect(device.ids()).not.toContain(north[2]!.id);
+    expect(device.version(north[0]!.id)).toBe(2);
+    expect(device.version(south[3]!.id)).toBe(2);
+    expect(await device.sync()).toEqual([]);
   });
 
   it('re-sends what the reader sees with the new masking when their role’s field rules change', async () => {

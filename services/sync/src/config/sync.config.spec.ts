@@ -7,7 +7,13 @@ describe(SyncEnv.name, () => {
   it('has working development defaults', () => {
     const config = load({});
     expect(config.http.port).toBe(3005);
-    expect(config.feed).toEqual({ cursorSecret: DEV_SYNC_CURSOR_SECRET, tombstoneRetentionDays: 30, purgeIntervalMs: 3_600_000 });
+    expect(config.feed).toEqual({
+      cursorSecret: DEV_SYNC_CURSOR_SECRET,
+      tombstoneRetentionDays: 30,
+      purgeIntervalMs: 3_600_000,
+      pullScanSequences: 20_000,
+      rebaseScanRecords: 5_000,
+    });
   });
 
   it('refuses the development cursor secret in production, and a short or bad value anywhere', () => {

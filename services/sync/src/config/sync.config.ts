@@ -49,6 +49,15 @@ export class SyncEnv extends withAuthEnv(BaseServiceEnv) {
   /** How often tombstones past retention are purged. */
   @applyAll(integerBetween(60_000, 86_400_000))
   SYNC_PURGE_INTERVAL_MS = 3_600_000;
+
+  /** Most sequence numbers one incremental pull page looks through (bounds the work for a reader who sees little of a large tenant). */
+  @applyAll(integerBetween(1, 1_000_000))
+  SYNC_PULL_SCAN_SEQUENCES = 20_000;
+
+  /** Most records one rebase page (after a reader's access changed) looks through. */
+  @applyAll(integerBetween(1, 1_000_000))
+  SYNC_REBASE_SCAN_RECORDS = 5_000;
+
   /** Where the services owning pushed entities answer their internal mutation endpoints (directly, not via the gateway). */
   @Matches(HTTP_URL, httpUrl) OWNER_CUSTOMERS_URL = 'http://127.0.0.1:3002';
   @Matches(HTTP_URL, httpUrl) OWNER_VISITS_URL = 'http://127.0.0.1:3003';
@@ -149,6 +158,8 @@ export interface FeedConfig {
   cursorSecret: string;
   tombstoneRetentionDays: number;
   purgeIntervalMs: number;
+  pullScanSequences: number;
+  rebaseScanRecords: number;
 }
 
 export type SyncConfig = ServiceConfig & { auth: AuthConfig; feed: FeedConfig; push: PushConfig; uploads: UploadsConfig };
@@ -160,6 +171,8 @@ export const toSyncConfig = (env: SyncEnv): SyncConfig => ({
     cursorSecret: env.SYNC_CURSOR_SECRET,
     tombstoneRetentionDays: env.SYNC_TOMBSTONE_RETENTION_DAYS,
     purgeIntervalMs: env.SYNC_PURGE_INTERVAL_MS,
+    pullScanSequences: env.SYNC_PULL_SCAN_SEQUENCES,
+    rebaseScanRecords: env.SYNC_REBASE_SCAN_RECORDS,
   },
   push: {
     owners: { customers: env.OWNER_CUSTOMERS_URL, visits: env.OWNER_VISITS_URL, checkins: env.OWNER_CHECKINS_URL },

@@ -30,21 +30,22 @@ export interface SyncStatus {
   uploads: { id: string; offset: number; length: number | null }[];
 }
 
-/** Most sequence numbers one incremental page looks through (bounds a page's work for a reader who sees little). */
-export const SEQUENCE_WINDOW = 20_000n;
-/** Most records one rebase page looks through. */
-export const REBASE_WINDOW = 5_000;
-
 /** The change feed devices pull, for the records each reader may see, masked by their field rules. */
 @Injectable()
 export class FeedService {
   private readonly cursors: FeedCursorCodec;
+  /** Most sequence numbers one incremental page looks through (bounds a page's work for a reader who sees little). */
+  private readonly sequenceWindow: bigint;
+  /** Most records one rebase page looks through. */
+  private readonly rebaseWindow: number;
 
   constructor(
     private readonly feed: FeedRepository,
     @InjectConfig() config: SyncConfig,
   ) {
     this.cursors = new FeedCursorCodec(config.feed.cursorSecret);
+    this.sequenceWindow = BigInt(config.feed.pullScanSequences);
+    this.rebaseWindow = config.feed.rebaseScanRecords;
   }
 
   /** The viewer the user's token and current role policies make: readable kinds, scope, masking. */
@@ -110,7 +111,7 @@ export class FeedService {
     limit: number,
     initial: boolean,
   ): Promise<{ changes: FeedChange[]; cursor: string; hasMore: boolean }> {
-    const upper = after + SEQUENCE_WINDOW < lastSeq ? after + SEQUENCE_WINDOW : lastSeq;
+    const upper = after + this.sequenceWindow < lastSeq ? after + this.sequenceWindow : lastSeq;
     const rows = await this.feed.changesAfter(manager, reader, { after, upper, take: limit + 1, initial });
     const full = rows.length > limit;
     const page = rows.slice(0, limit);
@@ -133,7 +134,7 @@ export class FeedService {
   ): Promise<{ changes: FeedChange[]; cursor: string; hasMore: boolean }> {
     const old: FeedReader = { tenantId: position.tenantId, userId: position.userId, viewer: position.viewer };
     const { hwm, after } = position.rebase;
-    const until = await this.feed.windowEnd(manager, current.tenantId, after, REBASE_WINDOW);
+    const until = await this.feed.windowEnd(manager, current.tenantId, after, this.rebaseWindow);
     const rows = await this.feed.rebaseChanges(manager, { old, current }, { base: position.seq, hwm, after, until, take: limit + 1 });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
