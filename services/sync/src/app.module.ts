@@ -6,6 +6,7 @@ import { PersistenceModule } from '@fieldforce/persistence';
 import { type SyncConfig } from './config/sync.config';
 import { FeedModule } from './modules/feed/feed.module';
 import { PushModule } from './modules/push/push.module';
+import { UploadsModule } from './modules/uploads/uploads.module';
 
 /** The sync service: the change feed devices pull (push and resumable uploads to come), over its schema, outbox and access control. */
 @Module({})
@@ -28,6 +29,7 @@ export class AppModule {
         AuthModule.forRoot(config.auth),
         FeedModule,
         PushModule,
+        UploadsModule,
       ],
     };
   }

@@ -81,14 +81,14 @@ export class UploadsRepository {
 
   /** Moves an upload out of `uploading`; false when it was not uploading any more. */
   async finish(id: string, status: 'complete' | 'corrupt', at: Date): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(
+    // UPDATE answers [rows, affected count] through TypeORM's pg driver.
+    const [, affected] = await this.dataSource.query<[unknown[], number]>(
       `UPDATE sync.uploads
           SET status = $2, "offset" = size, completed_at = CASE WHEN $2 = 'complete' THEN $3::timestamptz END
-        WHERE id = $1 AND status = 'uploading'
-        RETURNING id`,
+        WHERE id = $1 AND status = 'uploading'`,
       [id, status, at],
     );
-    return rows.length === 1;
+    return affected === 1;
   }
 
   async delete(id: string): Promise<void> {
@@ -97,7 +97,7 @@ export class UploadsRepository {
 
   /** Marks incomplete uploads past their expiry as expired; returns their ids (their bytes are to be removed). */
   async expireOverdue(now: Date, limit: number): Promise<string[]> {
-    const rows = await this.dataSource.query<{ id: string }[]>(
+    const [rows] = await this.dataSource.query<[{ id: string }[], number]>(
       `UPDATE sync.uploads SET status = 'expired'
         WHERE id IN (SELECT id FROM sync.uploads WHERE status = 'uploading' AND expires_at <= $1
                      ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)

@@ -106,16 +106,35 @@ export class UploadsService {
     return upload;
   }
 
-  /** Where the upload stands in the store (re-created empty when a failed creation left no trace there). */
+  /**
+   * Where the upload stands in the store (re-created empty when a failed creation left no trace
+   * there). All bytes stored but never verified (the request that brought them failed after
+   * writing): verified now, so a corrupt file is told as such (422) and never passes for complete.
+   */
   async storedOffset(upload: Upload): Promise<number> {
     if (upload.status === 'complete') return upload.size;
-    return this.store.ensure(upload.id, upload.size);
+    const offset = await this.store.ensure(upload.id, upload.size);
+    if (offset === upload.size) await this.verifyContent(upload.id);
+    return offset;
   }
 
-  /** Records how far the store got after a request wrote to the upload. */
+  /**
+   * Records how far the store got after a request wrote to the upload, and verifies an upload
+   * whose last byte arrived in a request that failed afterwards (a chunked body running past the
+   * length: the bytes up to it are stored, the request answered 413).
+   */
   async recordProgress(id: string): Promise<void> {
     const offset = await this.store.offsetOf(id);
-    if (offset !== undefined) await this.uploads.recordOffset(id, offset);
+    if (offset === undefined) return;
+    await this.uploads.recordOffset(id, offset);
+    const upload = await this.uploads.findById(id);
+    if (upload?.status !== 'uploading' || offset < upload.size) return;
+    try {
+      await this.verifyContent(id);
+    } catch (error) {
+      // The request was answered already; the upload is marked corrupt and says so from now on.
+      if (!(error instanceof UploadException)) throw error;
+    }
   }
 
   /**
@@ -137,22 +156,24 @@ export class UploadsService {
   }
 
   /**
-   * Termination: the user's upload unless complete (409). Returns true when tus must remove the
-   * bytes of an upload in progress (under its lock) and `forget` it then; otherwise done here.
+   * Termination: the user's upload unless complete (409). The record goes first (its client
+   * upload id may start a new upload at once, and nothing can resume it any more). Returns true
+   * when tus must still remove the bytes of an upload in progress, under its lock (a PATCH in
+   * flight is stopped); otherwise they are gone already.
    */
   async terminate(user: AuthenticatedUser, id: string): Promise<boolean> {
     const upload = await this.uploads.findOwn(user, id);
     if (!upload) throw UploadException.notFound(id);
     if (upload.status === 'complete') throw UploadException.completeNotTerminable(id);
+    await this.uploads.delete(id);
     if (upload.status === 'uploading' && (await this.store.offsetOf(id)) !== undefined) return true;
     await this.store.discard(id);
-    await this.uploads.delete(id);
     return false;
   }
 
-  /** Drops the record of a terminated upload: its client upload id may start a new upload. */
-  async forget(id: string): Promise<void> {
-    await this.uploads.delete(id);
+  /** Removes whatever bytes of a terminated upload tus did not. */
+  async discardTerminated(id: string): Promise<void> {
+    await this.store.discard(id);
   }
 
   /** A complete upload's bytes for a viewer whose data scope covers the uploader; 404 otherwise. */

@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { ERRORS, Server } from '@tus/server';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter, isDomainException } from '@fieldforce/platform';
 import { authProblems } from '@fieldforce/auth';
@@ -8,8 +7,6 @@ import { type TusRequestContext, tusRequestContext, type VerifyingUploadStore } 
 
 /** The public path of the tus endpoint, at the gateway and on the service alike. */
 export const UPLOADS_PATH = '/api/v1/uploads';
-
-const logger = new Logger('TusServer');
 
 interface TusError {
   status_code: number;
@@ -72,7 +69,6 @@ export function createTusServer(store: VerifyingUploadStore, uploads: UploadsSer
     onResponseError: (request, response, error) => {
       const exception = asException(error, request.destroyed || request.readableAborted);
       const problem = problems.render(exception, { url: request.url ?? UPLOADS_PATH, id: contextOf().requestId });
-      if (problem.status >= 500) logger.error({ err: error, requestId: problem.requestId }, 'tus request failed');
       if (!response.headersSent) response.setHeader('Content-Type', PROBLEM_CONTENT_TYPE);
       return { status_code: problem.status, body: JSON.stringify(problem) };
     },

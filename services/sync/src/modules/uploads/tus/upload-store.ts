@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FileStore } from '@tus/file-store';
+import type * as S3StoreModule from '@tus/s3-store';
 import { DataStore, ERRORS, Upload as TusUploadModel, type Upload as TusUpload } from '@tus/server';
 import { type UploadStoreConfig } from '../../../config/sync.config';
 import { UploadException } from '../uploads.exception';
@@ -134,7 +135,7 @@ export function createUploadStore(config: UploadStoreConfig): VerifyingUploadSto
   }
   // Loaded only when configured: the AWS SDK is large and the file store needs none of it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load of an optional store
-  const { S3Store } = require('@tus/s3-store') as typeof import('@tus/s3-store');
+  const { S3Store } = require('@tus/s3-store') as typeof S3StoreModule;
   const store = new S3Store({
     partSize: config.partSizeBytes,
     s3ClientConfig: {
