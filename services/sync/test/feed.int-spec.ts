@@ -45,7 +45,15 @@ describe(`${FeedService.name} (GET /api/v1/sync/pull)`, () => {
     await deliver(service.app, publisher, ...[...mine, ...others].map((customer) => customerEvent('created', customer)));
 
     const device = new Device(service.app, t.tokens.repNorth);
+    // `?cursor=` (empty) is an initial sync too.
+    const fromEmpty = await service.app.inject({
+      method: 'GET',
+      url: '/api/v1/sync/pull?cursor=&limit=5',
+      headers: { authorization: `Bearer ${t.tokens.repNorth}` },
+    });
+    expect(fromEmpty.statusCode).toBe(200);
     const first = await device.pullPage(5);
+    expect(fromEmpty.json().changes).toEqual(first.changes);
     expect(first.changes).toHaveLength(5);
     expect(first.hasMore).toBe(true);
     await device.pullPage(5);

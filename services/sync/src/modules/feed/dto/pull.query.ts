@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -9,7 +9,9 @@ export const CLIENT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
 
 /** `GET /api/v1/sync/pull`: where to go on from, and how much. */
 export class PullQuery {
-  @ApiPropertyOptional({ description: 'The cursor of the previous pull; none for an initial sync' })
+  @ApiPropertyOptional({ description: 'The cursor of the previous pull; none (or empty) for an initial sync' })
+  // `?cursor=` is how many clients say "no cursor".
+  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))
   @IsOptional()
   @IsString()
   @MaxLength(8_000)
