@@ -28,6 +28,8 @@ WORKDIR /app
 COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=prod-deps --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/dist ./dist
+# The sync service's upload file store (SYNC_UPLOAD_DIR); a volume mounted there keeps this owner.
+RUN mkdir -p /data/uploads && chown node:node /data/uploads
 USER node
 # Migrations run from the same image: docker run IMAGE node dist/services/$SERVICE/src/migrate.js up
 CMD ["sh", "-c", "exec node --enable-source-maps dist/services/${SERVICE}/src/main.js"]
