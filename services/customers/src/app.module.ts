@@ -6,6 +6,7 @@ import { PersistenceModule } from '@fieldforce/persistence';
 import { type CustomersConfig } from './config/customers.config';
 import { AssignmentModule } from './modules/assignment/assignment.module';
 import { CustomersModule } from './modules/customers/customers.module';
+import { MutationsModule } from './modules/mutations/mutations.module';
 import { TerritoriesModule } from './modules/territories/territories.module';
 
 /** The customers service: its schema, its outbox, its access control, its features. */
@@ -30,6 +31,7 @@ export class AppModule {
         CustomersModule,
         TerritoriesModule,
         AssignmentModule,
+        MutationsModule,
       ],
     };
   }

@@ -53,6 +53,7 @@ export class AssignmentService {
         manager,
         user.tenantId,
         moving.map((customer) => ({ customerId: customer.id, fromOwnerId: customer.ownerId, toOwnerId: input.ownerId, toOrgPath: orgPath })),
+        user.rank,
       );
       const moved = new Map(applied.map((move) => [move.customer.id, move]));
       const stored = new Map(found.map((customer) => [customer.id, customer]));
@@ -89,6 +90,7 @@ export class AssignmentService {
         manager,
         user.tenantId,
         plan.moves.map((move) => ({ ...move, toOrgPath: pathOf.get(move.toOwnerId)! })),
+        user.rank,
       );
       return { ...base, applied: applied.length };
     });

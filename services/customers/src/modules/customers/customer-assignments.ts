@@ -25,19 +25,23 @@ export interface AppliedMove {
  * Gives customers to other owners in one statement, for manual and automatic assignment alike:
  * each customer takes its new owner and the owner's org path at its next version, and
  * `customer.assigned` is published with the previous and the new owner. A customer whose owner
- * is no longer `fromOwnerId` (someone reassigned it meanwhile) is left alone.
+ * is no longer `fromOwnerId` (someone reassigned it meanwhile) is left alone. `ownerId` (and
+ * `orgPath` when it changes) are stamped with the new version and the assigner's role rank.
  */
 @Injectable()
 export class CustomerAssignments {
   constructor(private readonly outbox: OutboxPublisher) {}
 
-  async move(manager: EntityManager, tenantId: string, moves: readonly OwnerMove[]): Promise<AppliedMove[]> {
+  async move(manager: EntityManager, tenantId: string, moves: readonly OwnerMove[], rank: number): Promise<AppliedMove[]> {
     if (moves.length === 0) return [];
     // An UPDATE answers [rows, count] through TypeORM.
     // The joined copy of each row holds its values before the update (its org path).
     const [rows] = await manager.query<[{ id: string; previous_owner_id: string | null; org_path_changed: boolean }[], number]>(
       `UPDATE customers.customers AS c
-       SET owner_id = m.to_owner_id, org_path = m.to_org_path, version = c.version + 1, updated_at = now()
+       SET owner_id = m.to_owner_id, org_path = m.to_org_path, version = c.version + 1, updated_at = now(),
+           field_stamps = c.field_stamps || jsonb_build_object('ownerId', jsonb_build_object('version', c.version + 1, 'rank', $3::int))
+             || CASE WHEN m.old_org_path IS DISTINCT FROM m.to_org_path
+                  THEN jsonb_build_object('orgPath', jsonb_build_object('version', c.version + 1, 'rank', $3::int)) ELSE '{}'::jsonb END
        FROM (
          SELECT m.*, old.org_path AS old_org_path
          FROM jsonb_to_recordset($2::jsonb) AS m(customer_id uuid, from_owner_id uuid, to_owner_id uuid, to_org_path text)
@@ -56,6 +60,7 @@ export class CustomerAssignments {
             to_org_path: move.toOrgPath,
           })),
         ),
+        rank,
       ],
     );
     const moved = new Map(rows.map((row) => [row.id, row]));

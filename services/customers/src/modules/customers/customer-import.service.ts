@@ -4,6 +4,7 @@ import { validateSync } from 'class-validator';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { type AccessPolicy, type AuthenticatedUser, isInScope } from '@fieldforce/auth';
 import { type CustomerState, uuidv7 } from '@fieldforce/contracts';
+import { type FieldStamps, stamp } from '@fieldforce/merge';
 import { type OutboxEventInput, OutboxPublisher } from '@fieldforce/messaging';
 import { IdempotentWrites } from '@fieldforce/persistence';
 import { type FieldError, type IdempotencyKeyHeader, toFieldErrors } from '@fieldforce/platform';
@@ -39,12 +40,14 @@ type Plan =
 
 // The columns a set-based write carries, as jsonb_to_recordset reads them.
 const RECORD_COLUMNS = `id uuid, version int, name text, grade text, lat float8, lng float8, address text, contacts jsonb,
-  tags text[], external_id text, owner_id uuid, org_path text, credit_limit numeric, custom_fields jsonb`;
+  tags text[], external_id text, owner_id uuid, org_path text, credit_limit numeric, custom_fields jsonb, field_stamps jsonb`;
 
-function record(id: string, version: number, columns: Partial<Customer>): Record<string, unknown> {
+/** A row of a set-based write; `fieldStamps` are the stamps of the fields it changes, at the version it writes. */
+function record(id: string, version: number, columns: Partial<Customer>, fieldStamps: FieldStamps): Record<string, unknown> {
   return {
     id,
     version,
+    field_stamps: fieldStamps,
     name: columns.name,
     grade: columns.grade,
     lat: columns.lat,
@@ -160,8 +163,8 @@ export class CustomerImportService {
 
     const creates = plans.filter((plan) => plan.kind === 'create');
     const updates = plans.filter((plan) => plan.kind === 'update');
-    const inserted = await this.insertAll(manager, user.tenantId, creates);
-    const updated = await this.updateAll(manager, updates);
+    const inserted = await this.insertAll(manager, user, creates);
+    const updated = await this.updateAll(manager, user, updates);
     const written = await manager.getRepository(Customer).findBy({ id: In([...inserted, ...updated]) });
     const states = new Map(written.map((customer) => [customer.id, toCustomerState(customer)]));
 
@@ -230,35 +233,51 @@ export class CustomerImportService {
     return { kind: 'update', row, current, changedFields, columns: mergedColumns(current, fields) };
   }
 
-  /** Inserts the new customers in one statement; answers the ids that went in (a taken externalId does not). */
-  private async insertAll(manager: EntityManager, tenantId: string, creates: Extract<Plan, { kind: 'create' }>[]): Promise<string[]> {
+  /**
+   * Inserts the new customers in one statement, each field they set stamped at version 1 with the
+   * importer's rank; answers the ids that went in (a taken externalId does not).
+   */
+  private async insertAll(manager: EntityManager, user: AuthenticatedUser, creates: Extract<Plan, { kind: 'create' }>[]): Promise<string[]> {
     if (creates.length === 0) return [];
     const rows = await manager.query<{ id: string }[]>(
       `INSERT INTO customers.customers
-         (id, tenant_id, version, name, grade, lat, lng, address, contacts, tags, external_id, owner_id, org_path, credit_limit, custom_fields)
+         (id, tenant_id, version, name, grade, lat, lng, address, contacts, tags, external_id, owner_id, org_path, credit_limit, custom_fields,
+          field_stamps)
        SELECT r.id, $1, 1, r.name, r.grade, r.lat, r.lng, r.address, r.contacts, r.tags, r.external_id, r.owner_id, r.org_path,
-              r.credit_limit, r.custom_fields
+              r.credit_limit, r.custom_fields, r.field_stamps
        FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS})
        ON CONFLICT DO NOTHING
        RETURNING id`,
-      [tenantId, JSON.stringify(creates.map((plan) => record(plan.id, 1, plan.columns)))],
+      [
+        user.tenantId,
+        JSON.stringify(creates.map((plan) => record(plan.id, 1, plan.columns, stamp({}, createdFields(plan.row.fields), 1, user.rank)))),
+      ],
     );
     return rows.map((row) => row.id);
   }
 
-  /** Writes the changed customers (locked by this transaction) in one statement, each at its next version. */
-  private async updateAll(manager: EntityManager, updates: Extract<Plan, { kind: 'update' }>[]): Promise<string[]> {
+  /**
+   * Writes the changed customers (locked by this transaction) in one statement, each at its next
+   * version, stamping the fields it changes with that version and the importer's rank.
+   */
+  private async updateAll(manager: EntityManager, user: AuthenticatedUser, updates: Extract<Plan, { kind: 'update' }>[]): Promise<string[]> {
     if (updates.length === 0) return [];
     // An UPDATE answers [rows, count] through TypeORM.
     const [rows] = await manager.query<[{ id: string }[], number]>(
       `UPDATE customers.customers AS c
        SET name = r.name, grade = r.grade, lat = r.lat, lng = r.lng, address = r.address, contacts = r.contacts, tags = r.tags,
            external_id = r.external_id, owner_id = r.owner_id, org_path = r.org_path, credit_limit = r.credit_limit,
-           custom_fields = r.custom_fields, version = c.version + 1, updated_at = now()
+           custom_fields = r.custom_fields, field_stamps = c.field_stamps || r.field_stamps, version = c.version + 1, updated_at = now()
        FROM jsonb_to_recordset($1::jsonb) AS r(${RECORD_COLUMNS})
        WHERE c.id = r.id AND c.version = r.version
        RETURNING c.id`,
-      [JSON.stringify(updates.map((plan) => record(plan.current.id, plan.current.version, plan.columns)))],
+      [
+        JSON.stringify(
+          updates.map((plan) =>
+            record(plan.current.id, plan.current.version, plan.columns, stamp({}, plan.changedFields, plan.current.version + 1, user.rank)),
+          ),
+        ),
+      ],
     );
     return rows.map((row) => row.id);
   }

@@ -1,5 +1,6 @@
 import { type AccessPolicy, type AuthenticatedUser } from '@fieldforce/auth';
 import { type CustomerState } from '@fieldforce/contracts';
+import { DELETED_FIELD, type FieldConflict } from '@fieldforce/merge';
 import { type IdempotentRequest } from '@fieldforce/persistence';
 import { type IdempotencyKeyHeader } from '@fieldforce/platform';
 import { type CustomerFields } from './customer-fields';
@@ -16,6 +17,38 @@ export const CUSTOMER = 'customer';
 export interface ExpectedVersion {
   version: number;
   precondition: boolean;
+}
+
+/**
+ * How a write meets the changes made since its writer read the customer: REST names the version it
+ * replaces (`expected`); a sync push merges three-way from the device's base, field by field.
+ */
+export type WriteBase =
+  | { kind: 'version'; expected: ExpectedVersion | undefined }
+  | { kind: 'merge'; baseVersion: number; base: Readonly<Record<string, unknown>> };
+
+/** Applied as sent; merged with conflicts decided by the tenant's policy; rejected when the record's existence went the other way. */
+export type WriteStatus = 'applied' | 'merged' | 'rejected';
+
+/** What a customer write did, whatever its entry point: the customer as the user may read it now, and any conflicts. */
+export interface CustomerWriteResult {
+  customer: CustomerState;
+  status: WriteStatus;
+  conflicts: FieldConflict[];
+  /** True when the write created the customer (not for a replay or a create of an existing id). */
+  created: boolean;
+}
+
+/** The conflicts as the user may read them: values of fields they may not read become null (nested paths are removed inside). */
+export function readableConflicts(policy: AccessPolicy, conflicts: readonly FieldConflict[]): FieldConflict[] {
+  const readable = (field: string, value: unknown): unknown =>
+    field === DELETED_FIELD ? value : ((policy.maskReadable(CUSTOMER, { [field]: value }) as Record<string, unknown>)[field] ?? null);
+  return conflicts.map((conflict) => ({
+    ...conflict,
+    base: readable(conflict.field, conflict.base),
+    server: readable(conflict.field, conflict.server),
+    client: readable(conflict.field, conflict.client),
+  }));
 }
 
 /** A write's Idempotency-Key as the user's, in the user's tenant. */

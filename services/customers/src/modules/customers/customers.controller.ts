@@ -98,7 +98,14 @@ export class CustomersController {
     @IdempotencyKey() idempotency: IdempotencyKeyHeader | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CustomerResponse> {
-    const customer = await this.customers.update(user, policy, id, body, expectedVersion(ifMatch, body.version), idempotency);
+    const { customer } = await this.customers.update(
+      user,
+      policy,
+      id,
+      body,
+      { kind: 'version', expected: expectedVersion(ifMatch, body.version) },
+      idempotency,
+    );
     void reply.header('etag', entityTag(customer.version));
     return customer;
   }
@@ -111,10 +118,11 @@ export class CustomersController {
   @ApiNoContentResponse({ description: 'Deleted (soft)' })
   async delete(
     @CurrentUser() user: AuthenticatedUser,
+    @CurrentPolicy() policy: AccessPolicy,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @IdempotencyKey() idempotency: IdempotencyKeyHeader | undefined,
   ): Promise<void> {
-    await this.customers.delete(user, id, expectedVersion(ifMatch, undefined), idempotency);
+    await this.customers.delete(user, policy, id, { kind: 'version', expected: expectedVersion(ifMatch, undefined) }, idempotency);
   }
 }

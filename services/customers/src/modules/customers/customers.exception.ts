@@ -29,10 +29,13 @@ export class CustomerException extends DomainException<CustomerErrorCode> {
     );
   }
 
-  static externalIdTaken(externalId: string): CustomerException {
+  /** Another live customer has the externalId (`undefined`: the customer's own, taken while it was deleted). */
+  static externalIdTaken(externalId: string | undefined): CustomerException {
     return new CustomerException(
       CustomerErrorCode.ExternalIdTaken,
-      `another customer of this tenant already has externalId ${externalId}`,
+      externalId === undefined
+        ? 'another customer of this tenant took the externalId of this customer while it was deleted'
+        : `another customer of this tenant already has externalId ${externalId}`,
       { errors: [{ field: 'externalId', message: 'is already used by another customer' }] },
     );
   }

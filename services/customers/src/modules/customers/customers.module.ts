@@ -24,6 +24,6 @@ import { OwnerMovesSubscriber } from './owner-moves.subscriber';
     CustomerImportService,
     OwnerMovesSubscriber,
   ],
-  exports: [IdempotencyModule, CustomerSettingsModule, CustomerOwners, CustomerAssignments, UsersModule, GeoModule],
+  exports: [CustomersService, IdempotencyModule, CustomerSettingsModule, CustomerOwners, CustomerAssignments, UsersModule, GeoModule],
 })
 export class CustomersModule {}

@@ -6,6 +6,9 @@ import { UsersReadModel } from '../users/users-read-model';
 import { toCustomerState } from './customer.state';
 import { Customer } from './entities/customer.entity';
 
+/** Role rank stamped on a change no user made (a customer's org path following its owner). */
+const SYSTEM_RANK = 0;
+
 /** Consumer name of the user feed; the group is `customers.users`. */
 export const USERS_CONSUMER = 'users';
 
@@ -51,7 +54,8 @@ export class OwnerMovesSubscriber implements OnModuleInit {
     const { user } = applied;
     // An UPDATE answers [rows, count] through TypeORM.
     const [moved] = await manager.query<[{ id: string }[], number]>(
-      `UPDATE customers.customers SET org_path = $3, version = version + 1, updated_at = now()
+      `UPDATE customers.customers SET org_path = $3, version = version + 1, updated_at = now(),
+         field_stamps = field_stamps || jsonb_build_object('orgPath', jsonb_build_object('version', version + 1, 'rank', ${SYSTEM_RANK}))
        WHERE tenant_id = $1 AND owner_id = $2 AND deleted_at IS NULL AND org_path IS DISTINCT FROM $3
        RETURNING id`,
       [user.tenantId, user.id, user.orgPath],

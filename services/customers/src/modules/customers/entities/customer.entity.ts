@@ -1,4 +1,5 @@
 import { Column, Entity, Index } from 'typeorm';
+import { type FieldStamps } from '@fieldforce/merge';
 import { BaseAggregate } from '@fieldforce/persistence';
 
 export interface CustomerContactValue {
@@ -53,4 +54,8 @@ export class Customer extends BaseAggregate {
 
   @Column('jsonb', { default: () => `'{}'::jsonb` })
   customFields!: Record<string, unknown>;
+
+  /** Per field (and `$deleted`), the version and writer's role rank of its last change: what sync merges decide by. */
+  @Column('jsonb', { default: () => `'{}'::jsonb` })
+  fieldStamps!: FieldStamps;
 }
