@@ -36,14 +36,17 @@ export class PushRepository {
    * transaction ends: a concurrent push of the same client waits here.
    */
   async lockClient(manager: EntityManager, tenantId: string, userId: string, clientId: string): Promise<SyncClient> {
-    await manager.query(
-      `INSERT INTO sync.clients (client_id, tenant_id, user_id) VALUES ($1, $2, $3) ON CONFLICT (client_id) DO NOTHING`,
-      [clientId, tenantId, userId],
-    );
-    const [row] = await manager.query<ClientRow[]>(
-      `SELECT tenant_id, user_id, last_mutation_id FROM sync.clients WHERE client_id = $1 FOR UPDATE`,
-      [clientId],
-    );
+    const lock = () =>
+      manager.query<ClientRow[]>(`SELECT tenant_id, user_id, last_mutation_id FROM sync.clients WHERE client_id = $1 FOR UPDATE`, [clientId]);
+    let [row] = await lock();
+    if (!row) {
+      // First use; a concurrent first push inserting the same id makes this one wait for it, then lock its row.
+      await manager.query(
+        `INSERT INTO sync.clients (client_id, tenant_id, user_id) VALUES ($1, $2, $3) ON CONFLICT (client_id) DO NOTHING`,
+        [clientId, tenantId, userId],
+      );
+      [row] = await lock();
+    }
     if (!row) throw new Error(`client ${clientId} vanished while being locked`);
     return toClient(row);
   }
@@ -71,14 +74,17 @@ export class PushRepository {
 
   /** Stores a mutation's result and advances the client past it, in the caller's transaction (which holds the client's lock). */
   async record(manager: EntityManager, clientId: string, payloadHash: string, result: StoredMutationResult): Promise<void> {
-    await manager.query(
-      `INSERT INTO sync.mutation_results (client_id, mutation_id, payload_hash, status, result) VALUES ($1, $2, $3, $4, $5::jsonb)`,
+    const recorded = await manager.query<unknown[]>(
+      `WITH advanced AS (
+         UPDATE sync.clients SET last_mutation_id = $2, updated_at = now()
+         WHERE client_id = $1 AND last_mutation_id = $2 - 1
+         RETURNING client_id
+       )
+       INSERT INTO sync.mutation_results (client_id, mutation_id, payload_hash, status, result)
+       SELECT client_id, $2, $3, $4, $5::jsonb FROM advanced
+       RETURNING mutation_id`,
       [clientId, result.mutationId, payloadHash, result.status, JSON.stringify(result)],
     );
-    const [, advanced] = await manager.query<[unknown, number]>(
-      `UPDATE sync.clients SET last_mutation_id = $2, updated_at = now() WHERE client_id = $1 AND last_mutation_id = $2 - 1`,
-      [clientId, result.mutationId],
-    );
-    if (advanced !== 1) throw new Error(`client ${clientId} is not at mutation ${result.mutationId - 1}`);
+    if (recorded.length !== 1) throw new Error(`client ${clientId} is not at mutation ${result.mutationId - 1}`);
   }
 }
