@@ -4,6 +4,7 @@ import { PersistenceModule } from '@fieldforce/persistence';
 import { ConfigModule } from '@fieldforce/platform';
 import { type PermissionsConfig } from '../config/permissions.config';
 import { AccessModule } from '../modules/access/access.module';
+import { SigningKeysModule } from '../modules/signing-keys/signing-keys.module';
 import { TenantsModule } from '../modules/tenants/tenants.module';
 
 // The CLI writes events to the outbox only; the running service's relay sends them to Kafka.
@@ -14,7 +15,7 @@ import { TenantsModule } from '../modules/tenants/tenants.module';
 })
 class CliOutboxModule {}
 
-/** What the command-line tools need: the schema, the outbox and tenant creation; no HTTP, no Kafka. */
+/** What the command-line tools need: the schema, the outbox, tenant creation and the signing keys; no HTTP, no Kafka. */
 @Module({})
 export class CliModule {
   static forConfig(config: PermissionsConfig): DynamicModule {
@@ -31,6 +32,7 @@ export class CliModule {
         // The feature controllers' guard is instantiated with their modules, so its dependencies must resolve.
         AccessModule,
         TenantsModule,
+        SigningKeysModule,
       ],
     };
   }

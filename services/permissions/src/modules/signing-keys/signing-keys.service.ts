@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { calculateJwkThumbprint, type JWK, type JWTPayload, SignJWT } from 'jose';
-import { DataSource, IsNull, MoreThan } from 'typeorm';
+import { DataSource, IsNull, MoreThan, Not, type Repository } from 'typeorm';
 import { ACCESS_TOKEN_ALGORITHM } from '@fieldforce/contracts';
 import { InjectConfig } from '@fieldforce/platform';
 import { SecretBox } from '../../common/secret-box';
@@ -68,25 +68,59 @@ export class SigningKeysService implements OnApplicationBootstrap, OnApplication
    * tokens have all expired, and reloads this replica's keys. Runs on a timer.
    */
   async maintain(now = new Date()): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [ROTATION_LOCK]);
-      const keys = manager.getRepository(SigningKey);
+    await this.withRotationLock(async (keys) => {
       const signing = await keys.findOne({ where: { retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
       if (!signing || signing.createdAt.getTime() + this.config.tokens.rotationIntervalSeconds * 1000 <= now.getTime()) {
-        const created = await this.createKey(now);
-        await keys.insert(created);
-        const publishedUntil = new Date(now.getTime() + this.config.tokens.accessTtlSeconds * 1000 + RETIREMENT_MARGIN_MS);
-        await keys
-          .createQueryBuilder()
-          .update()
-          .set({ retiredAt: now, publishedUntil })
-          .where('retired_at IS NULL AND kid <> :kid', { kid: created.kid })
-          .execute();
-        this.logger.log({ kid: created.kid, retired: signing?.kid }, 'signing key rotated');
+        await this.rotate(keys, now, signing, this.retiredPublishedUntil(now));
       }
-      await keys.createQueryBuilder().delete().where('published_until <= :now', { now }).execute();
-    });
+    }, now);
     await this.reload(now);
+  }
+
+  /**
+   * Rotates at once (an operator's command, e.g. after a leak): a new key signs from now on. The
+   * retired keys stay published until their tokens expire, or, with `withdrawPrevious`, are
+   * withdrawn now, so every token they signed stops verifying (users log in again). Other
+   * replicas switch keys within one maintenance interval. Answers the new key id.
+   */
+  async rotateNow(options: { withdrawPrevious: boolean }, now = new Date()): Promise<{ kid: string; withdrawn: string[] }> {
+    const result = await this.withRotationLock(async (keys) => {
+      const signing = await keys.findOne({ where: { retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
+      const kid = await this.rotate(keys, now, signing, options.withdrawPrevious ? now : this.retiredPublishedUntil(now));
+      const withdrawn = options.withdrawPrevious ? await keys.find({ where: { kid: Not(kid) }, select: { kid: true } }) : [];
+      if (options.withdrawPrevious) await keys.createQueryBuilder().update().set({ publishedUntil: now }).where('kid <> :kid', { kid }).execute();
+      return { kid, withdrawn: withdrawn.map((key) => key.kid) };
+    }, now);
+    await this.reload(now);
+    return result;
+  }
+
+  // Serialised across replicas; keys whose tokens have all expired are deleted on the way out.
+  private async withRotationLock<T>(work: (keys: Repository<SigningKey>) => Promise<T>, now: Date): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [ROTATION_LOCK]);
+      const keys = manager.getRepository(SigningKey);
+      const result = await work(keys);
+      await keys.createQueryBuilder().delete().where('published_until <= :now', { now }).execute();
+      return result;
+    });
+  }
+
+  private retiredPublishedUntil(now: Date): Date {
+    return new Date(now.getTime() + this.config.tokens.accessTtlSeconds * 1000 + RETIREMENT_MARGIN_MS);
+  }
+
+  private async rotate(keys: Repository<SigningKey>, now: Date, signing: SigningKey | null, publishedUntil: Date): Promise<string> {
+    const created = await this.createKey(now);
+    await keys.insert(created);
+    await keys
+      .createQueryBuilder()
+      .update()
+      .set({ retiredAt: now, publishedUntil })
+      .where('retired_at IS NULL AND kid <> :kid', { kid: created.kid })
+      .execute();
+    this.logger.log({ kid: created.kid, retired: signing?.kid }, 'signing key rotated');
+    return created.kid;
   }
 
   /** Signs `payload` as a JWT with the current key (header `alg`, `kid`, `typ`). */
