@@ -16,7 +16,9 @@ const moduleNameMapper = { '^@fieldforce/([a-z-]+)$': '<rootDir>/libs/$1/src/ind
 const roots = ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/e2e', '<rootDir>/tools', '<rootDir>/examples', '<rootDir>/deploy'];
 // otplib's default plugins load @scure/base and @noble/hashes, which ship ES modules only: jest
 // must compile those to CommonJS (Node itself requires them natively).
-const esmOnlyPackages = ['@scure', '@noble'];
+// The OTLP exporter loads node:http with a dynamic import(), which jest's module system refuses
+// without --experimental-vm-modules: compiled, it becomes a require.
+const esmOnlyPackages = ['@scure', '@noble', '@opentelemetry/otlp-exporter-base'];
 const common = {
   transform: { '^.+\\.ts$': swcTransform, [`/node_modules/(${esmOnlyPackages.join('|')})/.+\\.js$`]: swcTransform },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],

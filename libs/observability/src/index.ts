@@ -14,3 +14,5 @@ export {
   ShutdownRegistry,
 } from './shutdown/shutdown-registry';
 export { TRACEPARENT_HEADER, TraceContext, type Traceparent, parseTraceparent } from './trace/trace-context';
+export { outgoingTraceparent } from './tracing/http-spans';
+export { type SpanKindName, type SpanOptions, TraceSpan, Tracing, activeTracing } from './tracing/tracing';

@@ -1,5 +1,6 @@
 import { type Type } from '@nestjs/common';
 import { type HealthIndicatorResult } from '@nestjs/terminus';
+import { type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { type DestinationStream } from 'pino';
 
 /** A readiness check of a service's own (an injectable class); the result joins `/health/ready`. */
@@ -26,6 +27,8 @@ export interface ObservabilityOptions {
   health?: HealthOptions;
   /** Where JSON log lines go; stdout when absent. */
   logDestination?: DestinationStream;
+  /** Replaces the exporter OTEL_TRACES_EXPORTER names, when that is not `none` (tests read spans from it). */
+  spanExporter?: SpanExporter;
 }
 
 export const OBSERVABILITY_OPTIONS = Symbol('OBSERVABILITY_OPTIONS');

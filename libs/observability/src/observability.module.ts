@@ -20,11 +20,13 @@ import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from './observabilit
 import { GracefulShutdown } from './shutdown/graceful-shutdown';
 import { ShutdownRegistry } from './shutdown/shutdown-registry';
 import { TraceMiddleware } from './trace/trace.middleware';
+import { TracingLifecycle } from './tracing/tracing.lifecycle';
 
 const NEST_LOGGER_BRIDGE = Symbol('NEST_LOGGER_BRIDGE');
 
 /**
- * Logs, traces, health, metrics and graceful shutdown for one service. Needs the service config
+ * Logs, traces (OpenTelemetry spans when OTEL_TRACES_EXPORTER names an exporter), health, metrics
+ * and graceful shutdown for one service. Needs the service config
  * (`ConfigModule.forRoot`, which `createServiceApp` provides).
  */
 @Module({})
@@ -60,6 +62,7 @@ export class ObservabilityModule implements NestModule {
         RedisHealthIndicator,
         KafkaHealthIndicator,
         TraceMiddleware,
+        TracingLifecycle,
         ...(options.health?.checks ?? []),
       ],
       exports: [ShutdownRegistry],

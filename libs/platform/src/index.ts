@@ -4,10 +4,18 @@ export {
   type LogLevel,
   NODE_ENVIRONMENTS,
   type NodeEnvironment,
+  TRACES_EXPORTERS,
+  type TracesExporter,
 } from './config/base-service-env';
 export { ConfigModule, InjectConfig, SERVICE_CONFIG } from './config/config.module';
 export { ConfigError, type EnvSource, loadConfig } from './config/load-config';
-export { DEV_KAFKA_BROKER, type RedisConfig, type ServiceConfig, toServiceConfig } from './config/service-config';
+export {
+  DEV_KAFKA_BROKER,
+  type RedisConfig,
+  type ServiceConfig,
+  type TracingConfig,
+  toServiceConfig,
+} from './config/service-config';
 export {
   CommonErrorCode,
   CommonException,

@@ -29,6 +29,17 @@ export function parseTraceparent(header: string | undefined): Traceparent | unde
 const storage = new AsyncLocalStorage<TraceContext>();
 const requestContexts = new WeakMap<IncomingMessage, TraceContext>();
 
+/** Whether a new trace is recorded; undefined (every trace sampled) while tracing is off. */
+let sampleNewTrace: ((traceId: string) => boolean) | undefined;
+
+/**
+ * Installed by tracing while it runs: its sampler decides the sampled flag of new traces, so the
+ * `traceparent` sent downstream says what was decided here.
+ */
+export function decideNewTraces(sampler: ((traceId: string) => boolean) | undefined): void {
+  sampleNewTrace = sampler;
+}
+
 /**
  * The trace this unit of work (an HTTP request, a consumed event) belongs to, with its own span id.
  * Outgoing events carry `traceparent` so the chain request → event → command can be followed.
@@ -50,9 +61,22 @@ export class TraceContext {
     return new TraceContext(this.traceId, this.spanId, this.parentSpanId, this.sampled, correlationId, causationId);
   }
 
+  /** A new span of this trace under this context's span (an outgoing call, a publish), in the same chain. */
+  child(): TraceContext {
+    return new TraceContext(
+      this.traceId,
+      randomBytes(8).toString('hex'),
+      this.spanId,
+      this.sampled,
+      this.correlationId,
+      this.causationId,
+    );
+  }
+
   /** A new trace with no parent. */
   static start(): TraceContext {
-    return new TraceContext(randomBytes(16).toString('hex'), randomBytes(8).toString('hex'), undefined, true);
+    const traceId = randomBytes(16).toString('hex');
+    return new TraceContext(traceId, randomBytes(8).toString('hex'), undefined, sampleNewTrace?.(traceId) ?? true);
   }
 
   /** Continues the trace of an incoming `traceparent` (as a child span), or starts one when it is missing or malformed. */

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 export const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
@@ -8,9 +8,13 @@ export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+export const TRACES_EXPORTERS = ['none', 'otlp', 'console'] as const;
+export type TracesExporter = (typeof TRACES_EXPORTERS)[number];
+
 const BROKER_LIST = /^\s*[A-Za-z0-9.-]+:\d{1,5}\s*(,\s*[A-Za-z0-9.-]+:\d{1,5}\s*)*$/;
 const TOPIC_PREFIX = /^[A-Za-z0-9._-]*$/;
 const HOSTNAME = /^[A-Za-z0-9.:-]+$/;
+const SERVICE_NAME = /^[A-Za-z0-9._-]{1,128}$/;
 
 // Keeps anything but the usual spellings of a boolean, so @IsIn reports it with the raw value.
 const toBoolean = ({ value }: { value: unknown }): unknown => {
@@ -91,4 +95,24 @@ export class BaseServiceEnv {
   @Transform(toBoolean)
   @IsIn([true, false], { message: 'must be true or false' })
   TRUST_PROXY: boolean = true;
+
+  /** Where OpenTelemetry spans go; `none` starts no tracing SDK at all. */
+  @IsIn(TRACES_EXPORTERS, { message: `must be one of ${TRACES_EXPORTERS.join(', ')}` })
+  OTEL_TRACES_EXPORTER: TracesExporter = 'none';
+
+  /** Base URL of the OTLP/HTTP receiver; spans are posted to `<endpoint>/v1/traces`. */
+  @Matches(/^https?:\/\/[^\s?#]+$/, { message: 'must be an http:// or https:// URL without query or fragment' })
+  OTEL_EXPORTER_OTLP_ENDPOINT = 'http://127.0.0.1:4318';
+
+  /** Unset means the service's own name. */
+  @IsOptional()
+  @Matches(SERVICE_NAME, { message: 'must be 1 to 128 letters, digits, ".", "_" or "-"' })
+  OTEL_SERVICE_NAME?: string;
+
+  /** Share of new traces recorded (0 to 1); a continued trace follows its caller's decision. */
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'must be a number between 0 and 1' })
+  @Min(0, { message: 'must be a number between 0 and 1' })
+  @Max(1, { message: 'must be a number between 0 and 1' })
+  OTEL_TRACES_SAMPLER_ARG = 1;
 }

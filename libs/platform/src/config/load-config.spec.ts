@@ -46,6 +46,7 @@ describe(loadConfig.name, () => {
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: '' },
       kafka: { brokers: ['127.0.0.1:9092'], usesDevBroker: true, clientId: 'sample', topicPrefix: '' },
       shutdown: { timeoutMs: 10_000, drainDelayMs: 0 },
+      tracing: { exporter: 'none', otlpEndpoint: 'http://127.0.0.1:4318', serviceName: 'sample', samplerRatio: 1 },
       sample: { importBatch: 500 },
     });
   });
@@ -126,6 +127,41 @@ describe(loadConfig.name, () => {
       'DATABASE_URL must be a postgres:// URL (got "mysql://x")',
       'REDIS_URL must be a redis:// or rediss:// URL (got "http://x")',
       'TRUST_PROXY must be true or false (got "maybe")',
+    ]);
+  });
+
+  it('reads the OpenTelemetry variables, the endpoint without a trailing slash', () => {
+    const config = loadConfig(SampleEnv, toSampleConfig, {
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.internal:4318/',
+      OTEL_SERVICE_NAME: 'sample-eu',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+    });
+
+    expect(config.tracing).toEqual({
+      exporter: 'otlp',
+      otlpEndpoint: 'https://collector.internal:4318',
+      serviceName: 'sample-eu',
+      samplerRatio: 0.25,
+    });
+  });
+
+  it('rejects an unknown trace exporter, a ratio outside 0..1 and an endpoint that is not an http URL', () => {
+    const error = configError({
+      OTEL_TRACES_EXPORTER: 'jaeger',
+      OTEL_TRACES_SAMPLER_ARG: '1.5',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://collector:4317',
+      OTEL_SERVICE_NAME: 'sample service',
+    });
+
+    expect(error.problems).toEqual([
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL without query or fragment (got "grpc://collector:4317")',
+      'OTEL_SERVICE_NAME must be 1 to 128 letters, digits, ".", "_" or "-" (got "sample service")',
+      'OTEL_TRACES_EXPORTER must be one of none, otlp, console (got "jaeger")',
+      'OTEL_TRACES_SAMPLER_ARG must be a number between 0 and 1 (got "1.5")',
+    ]);
+    expect(configError({ OTEL_TRACES_SAMPLER_ARG: 'half' }).problems).toEqual([
+      'OTEL_TRACES_SAMPLER_ARG must be a number between 0 and 1 (got "half")',
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { type BaseServiceEnv, type LogLevel, type NodeEnvironment } from './base-service-env';
+import { type BaseServiceEnv, type LogLevel, type NodeEnvironment, type TracesExporter } from './base-service-env';
 
 /** The dev broker `npm run dev` starts when KAFKA_BROKERS is unset. */
 export const DEV_KAFKA_BROKER = '127.0.0.1:9092';
@@ -26,6 +26,18 @@ export interface ServiceConfig {
     topicPrefix: string;
   };
   shutdown: { timeoutMs: number; drainDelayMs: number };
+  tracing: TracingConfig;
+}
+
+/** OpenTelemetry tracing (OTEL_* variables); exporter `none` means tracing is off. */
+export interface TracingConfig {
+  exporter: TracesExporter;
+  /** OTLP/HTTP base URL, without the `/v1/traces` path. */
+  otlpEndpoint: string;
+  /** The `service.name` of exported spans. */
+  serviceName: string;
+  /** Share of new traces recorded, 0 to 1. */
+  samplerRatio: number;
 }
 
 export interface RedisConfig {
@@ -63,5 +75,11 @@ export function toServiceConfig(service: string, env: BaseServiceEnv): ServiceCo
       topicPrefix: env.KAFKA_TOPIC_PREFIX,
     },
     shutdown: { timeoutMs: env.SHUTDOWN_TIMEOUT_MS, drainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS },
+    tracing: {
+      exporter: env.OTEL_TRACES_EXPORTER,
+      otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, ''),
+      serviceName: env.OTEL_SERVICE_NAME ?? service,
+      samplerRatio: env.OTEL_TRACES_SAMPLER_ARG,
+    },
   };
 }
