@@ -6,6 +6,7 @@ import { PersistenceModule } from '@fieldforce/persistence';
 import { RedisModule } from '@fieldforce/platform';
 import { type VisitsConfig } from './config/visits.config';
 import { CheckInsModule } from './modules/check-ins/check-ins.module';
+import { CoverageModule } from './modules/coverage-reports/coverage-reports.module';
 import { CustomersModule } from './modules/customers/customers.module';
 import { PlansModule } from './modules/plans/plans.module';
 import { RemindersModule } from './modules/reminders/reminders.module';
@@ -42,6 +43,7 @@ export class AppModule {
         PlansModule,
         VisitReportsModule,
         CheckInsModule,
+        CoverageModule,
         RoutesModule,
         RemindersModule,
       ],

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { orgUnitLabel } from '../../common/org-path';
 import { type VisitTask } from '../tasks/dto/task.dto';
 import { taskColumns, type TaskRow, toTask } from '../tasks/tasks.repository';
 import { dataScopeCondition, type ScopeSubject } from '@fieldforce/auth';
@@ -29,12 +30,6 @@ export interface PlanInsertResult {
 // generated set-based sort by creation like the ones the service mints with uuidv7().
 const UUID_V7_SQL = `CAST(encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
   placing substring(int8send(CAST(floor(extract(epoch FROM clock_timestamp()) * 1000) AS bigint)) from 3) from 1 for 6), 52, 1), 53, 1), 'hex') AS uuid)`;
-
-/**
- * The org path label of an org unit as the permissions service builds it (`u` and the id without
- * dashes), so an org unit filter needs no local copy of the org tree: a path holds every ancestor's label.
- */
-const orgUnitLabel = (orgUnitId: string): string => `u${orgUnitId.replace(/-/g, '').toLowerCase()}`;
 
 /** Creates the planned tasks of a period in one set-based statement. */
 @Injectable()
