@@ -243,11 +243,14 @@ describe(`${CustomersRepository.name} lists`, () => {
     });
   });
 
-  it('cuts a large limit to 200 and refuses a cursor of another list', async () => {
-    const page = await list(tokens.admin, { limit: '1000' });
+  it('answers pages of up to 200, refuses a larger limit with 400, and refuses a cursor of another list', async () => {
+    const page = await list(tokens.admin, { limit: '200' });
+    const tooLarge = await rawList(tokens.admin, { limit: '201' });
     const otherFilters = await rawList(tokens.admin, { grade: 'A', cursor: page.nextCursor! });
 
     expect(page.items).toHaveLength(200);
+    expect(tooLarge.statusCode).toBe(400);
+    expect(tooLarge.json()).toMatchObject({ errors: [{ field: 'limit' }] });
     expect(otherFilters.statusCode).toBe(400);
     expect(otherFilters.json()).toMatchObject({ errors: [{ field: 'cursor' }] });
     expect((await rawList(tokens.admin, { cursor: 'garbage' })).statusCode).toBe(400);
