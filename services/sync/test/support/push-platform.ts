@@ -23,13 +23,15 @@ export interface PushPlatform {
   db: Pool;
   /** SIGKILLs sync (a crash) and starts it again on the same port. */
   crashAndRestartSync(): Promise<void>;
+  /** Starts sync again on its port if it is not running (after a test that crashed it failed midway). */
+  ensureSync(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export interface PushUser {
   id: string;
   token: string;
-  role: 'rep' | 'supervisor';
+  role: 'rep' | 'supervisor' | 'regional_manager';
 }
 
 /** Starts JWKS, customers, the proxy and sync (owner calls time out after `ownerTimeoutMs`). */
@@ -61,6 +63,13 @@ export async function startPushPlatform(options: { ownerTimeoutMs?: number } = {
       await sync.kill();
       sync = await startServiceProcess('sync', syncEnv, { port });
     },
+    ensureSync: async () => {
+      const alive = await fetch(`${sync.url}/health/live`).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (!alive) await platform.crashAndRestartSync();
+    },
     stop: async () => {
       await sync?.stop();
       await proxy?.down();
@@ -73,10 +82,14 @@ export async function startPushPlatform(options: { ownerTimeoutMs?: number } = {
 }
 
 /**
- * A tenant with reps and a supervisor in one org unit, known to the customers service (through
- * their user events, as the permissions service publishes them).
+ * A tenant with reps, a supervisor and a regional manager (the built-in role that may delete
+ * customers) in one org unit, known to the customers service (through their user events, as the
+ * permissions service publishes them).
  */
-export async function seedTenant(platform: PushPlatform, reps = 2): Promise<{ tenantId: string; reps: PushUser[]; supervisor: PushUser }> {
+export async function seedTenant(
+  platform: PushPlatform,
+  reps = 2,
+): Promise<{ tenantId: string; reps: PushUser[]; supervisor: PushUser; manager: PushUser }> {
   const tenantId = randomUUID();
   const orgUnitId = randomUUID();
   const now = new Date().toISOString();
@@ -97,7 +110,7 @@ export async function seedTenant(platform: PushPlatform, reps = 2): Promise<{ te
       updatedAt: now,
     };
   };
-  const users = [...Array.from({ length: reps }, () => state('rep')), state('supervisor')];
+  const users = [...Array.from({ length: reps }, () => state('rep')), state('supervisor'), state('regional_manager')];
   const publisher = await TestEventPublisher.connect(testKafka(), 'permissions');
   try {
     await publisher.publish(
@@ -122,7 +135,7 @@ export async function seedTenant(platform: PushPlatform, reps = 2): Promise<{ te
     token: await platform.jwks.sign({ sub: user.id, tid: tenantId, roles: user.roles, org: user.orgPath }, { expiresInSeconds: 3_600 }),
   });
   const all = await Promise.all(users.map(asPushUser));
-  return { tenantId, reps: all.slice(0, reps), supervisor: all[reps]! };
+  return { tenantId, reps: all.slice(0, reps), supervisor: all[reps]!, manager: all[reps + 1]! };
 }
 
 export interface PushedMutation {
