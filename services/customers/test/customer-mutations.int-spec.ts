@@ -268,6 +268,36 @@ describe(MutationsService.name, () => {
     });
   });
 
+  describe('concurrency', () => {
+    it('lets the supervisor win over the rep on the same field whatever the arrival order when both arrive at once', async () => {
+      for (let round = 0; round < 3; round += 1) {
+        const customer = await repCustomer();
+        const [repResult, supervisorResult] = await Promise.all([
+          mutate(tokens.rep, update(customer.id, 1, { address: `Rep ${round}` })),
+          mutate(tokens.supervisor, update(customer.id, 1, { address: `Supervisor ${round}` })),
+        ]);
+        expect([repResult.statusCode, supervisorResult.statusCode]).toEqual([200, 200]);
+        expect((await read(customer.id)).address).toBe(`Supervisor ${round}`);
+        // Whoever came second saw the other's change as a conflict; the rep loses either way.
+        const repLost = repResult.json<Result>().conflicts?.[0]?.winner === 'server';
+        const supervisorOverrode = supervisorResult.json<Result>().conflicts?.[0]?.winner === 'client';
+        expect(repLost !== supervisorOverrode).toBe(true);
+      }
+    });
+
+    it('applies a mutation sent twice at once exactly once, both answered with the same result', async () => {
+      const customer = await repCustomer();
+      const key = nextKey();
+      const body = update(customer.id, 1, { tags: ['twice'] });
+      const [first, second] = await Promise.all([mutate(tokens.rep, body, key), mutate(tokens.rep, body, key)]);
+
+      expect(first.statusCode).toBe(200);
+      expect(second.json()).toEqual(first.json());
+      expect(await read(customer.id)).toMatchObject({ tags: ['twice'], version: 2 });
+      expect(await outboxEventsOf(dataSource, customer.id)).toHaveLength(2);
+    });
+  });
+
   describe('every channel stamps the fields it changes', () => {
     it('counts a REST PATCH like a sync change: the supervisor\'s PATCH beats a rep\'s offline edit of the same field', async () => {
       const customer = await repCustomer();
