@@ -24,4 +24,23 @@ describe(SyncEnv.name, () => {
     expect(() => load({ SYNC_TOMBSTONE_RETENTION_DAYS: '0' })).toThrow(/SYNC_TOMBSTONE_RETENTION_DAYS must be an integer between 1 and 3650/);
     expect(() => load({ SYNC_PURGE_INTERVAL_MS: 'hourly' })).toThrow(/SYNC_PURGE_INTERVAL_MS/);
   });
+
+  it('stores uploads as files by default, in S3 only with a bucket, and refuses bad upload limits', () => {
+    expect(load({}).uploads).toEqual({
+      store: { kind: 'file', directory: '.data/uploads' },
+      defaultMaxBytes: 50 * 1024 ** 2,
+      expirySeconds: 86_400,
+      cleanupIntervalMs: 900_000,
+    });
+    expect(() => load({ SYNC_UPLOAD_STORE: 's3' })).toThrow(/SYNC_UPLOAD_S3_BUCKET/);
+    expect(load({ SYNC_UPLOAD_STORE: 's3', SYNC_UPLOAD_S3_BUCKET: 'photos', SYNC_UPLOAD_S3_FORCE_PATH_STYLE: 'true' }).uploads.store).toMatchObject({
+      kind: 's3',
+      bucket: 'photos',
+      region: 'us-east-1',
+      forcePathStyle: true,
+    });
+    expect(() => load({ SYNC_UPLOAD_STORE: 'ftp' })).toThrow(/SYNC_UPLOAD_STORE must be file or s3/);
+    expect(() => load({ SYNC_UPLOAD_MAX_BYTES: '0' })).toThrow(/SYNC_UPLOAD_MAX_BYTES/);
+    expect(() => load({ SYNC_UPLOAD_EXPIRY_SECONDS: 'a day' })).toThrow(/SYNC_UPLOAD_EXPIRY_SECONDS/);
+  });
 });

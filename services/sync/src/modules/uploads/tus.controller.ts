@@ -81,6 +81,9 @@ export class TusController {
   @ApiResponse({ status: 201, description: 'Location of the upload (the same one again for a repeated client upload id) and, with a body, Upload-Offset' })
   async create(@CurrentUser() user: AuthenticatedUser, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     assertTusVersion(request);
+    if (header(request, 'upload-concat') !== undefined) {
+      throw UploadException.invalidRequest('the concatenation extension is not supported: upload a file as one upload', [{ field: 'Upload-Concat', message: 'not supported' }]);
+    }
     const size = uploadLengthOf(request);
     assertBodyType(request, false);
     const declared = parseUploadMetadata(header(request, 'upload-metadata'));
@@ -142,6 +145,8 @@ export class TusController {
 
   /** Hands the raw request (its body unread) and response to tus, with the headers Fastify set so far. */
   private async delegate(request: FastifyRequest, reply: FastifyReply, context: TusRequestContext): Promise<void> {
+    // tus would act on the overriding method; this controller checked the request as the method it was routed by.
+    delete request.raw.headers['x-http-method-override'];
     reply.hijack();
     for (const [name, value] of Object.entries(reply.getHeaders())) {
       if (value !== undefined) reply.raw.setHeader(name, value);

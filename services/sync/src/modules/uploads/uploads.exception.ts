@@ -21,6 +21,8 @@ export enum UploadErrorCode {
   Expired = 'UPLOAD_EXPIRED',
   /** A complete upload may be attached to records already: it is never terminated. */
   CompleteNotTerminable = 'UPLOAD_COMPLETE_NOT_TERMINABLE',
+  /** Another request holds the upload's lock and did not let go in time. */
+  Busy = 'UPLOAD_BUSY',
 }
 
 /** Errors of resumable uploads; build them with the static factories. */
@@ -83,6 +85,10 @@ export class UploadException extends DomainException<UploadErrorCode> {
     });
   }
 
+  static busy(id: string): UploadException {
+    return new UploadException(UploadErrorCode.Busy, `another request is writing upload ${id}; retry shortly`, { details: { id } });
+  }
+
   static completeNotTerminable(id: string): UploadException {
     return new UploadException(UploadErrorCode.CompleteNotTerminable, `upload ${id} is complete and may be attached to records: it is kept`, {
       details: { id },
@@ -114,6 +120,9 @@ export const uploadProblems = mapDomainErrors(UploadException, (code: UploadErro
       return { status: 410, title: 'Upload expired' };
     case UploadErrorCode.CompleteNotTerminable:
       return { status: 409, title: 'Complete upload kept' };
+    case UploadErrorCode.Busy:
+      // tus clients retry 423 Locked.
+      return { status: 423, title: 'Upload busy' };
     default: {
       const unmapped: never = code;
       throw new TypeError(`unmapped upload error code ${String(unmapped)}`);

@@ -41,7 +41,9 @@ function asException(error: unknown, aborted: boolean): unknown {
       return UploadException.tooLarge(maxSizeBytes, `the body goes past the upload's length: ${error.body.trim()}`);
     default:
       if (error === ERRORS.FILE_WRITE_ERROR && aborted) return UploadException.invalidRequest('the request body was interrupted; ask with HEAD where to resume');
-      if (error.status_code >= 400 && error.status_code < 500) return UploadException.invalidRequest(error.body.trim());
+      if (error === ERRORS.ERR_LOCK_TIMEOUT) return UploadException.busy(uploadId);
+      // 4xx, and 501 for an extension this server does not offer (concatenation).
+      if ((error.status_code >= 400 && error.status_code < 500) || error.status_code === 501) return UploadException.invalidRequest(error.body.trim());
       return new Error(`tus error ${error.status_code}: ${error.body.trim()}`);
   }
 }
