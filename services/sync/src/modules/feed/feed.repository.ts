@@ -162,43 +162,59 @@ export class FeedRepository {
   }
 
   /**
-   * The changes after `after` up to `upper` that `reader` may see, in sequence order, at most
-   * `take`: records (upserts and tombstones) whose current state the reader sees, and the scope
-   * exits of records the reader saw but no longer sees (only the last such exit of a record).
-   * `initial` leaves out deletes: a device without data has nothing to delete.
+   * The tenant's marks and the changes after `after` that `reader` may see, in one statement (so
+   * one snapshot): the changes up to `upper` = min(last sequence, after + window), in sequence
+   * order, at most `take` — records (upserts and tombstones) whose current state the reader sees,
+   * and the scope exits of records the reader saw but no longer sees (only the last such exit of a
+   * record). `initial` leaves out deletes: a device without data has nothing to delete.
    */
   async changesAfter(
-    manager: EntityManager,
     reader: FeedReader,
-    range: { after: bigint; upper: bigint; take: number; initial: boolean },
-  ): Promise<FeedRow[]> {
+    range: { after: bigint; window: bigint; take: number; initial: boolean },
+  ): Promise<FeedMarks & { upper: bigint; rows: FeedRow[] }> {
     const r = visibleTo(reader, 'r', 'r');
     const x = visibleTo(reader, 'x', 'x');
     const y = visibleTo(reader, 'y', 'y');
     const records = `
       SELECT r.entity, r.id, r.seq, r.version, r.deleted, r.data
       FROM sync.feed_records r
-      WHERE r.tenant_id = :tenantId AND r.seq > :after AND r.seq <= :upper AND ${r.text}${range.initial ? ' AND NOT r.deleted' : ''}`;
+      WHERE r.tenant_id = :tenantId AND r.seq > :after AND r.seq <= m.upper AND ${r.text}${range.initial ? ' AND NOT r.deleted' : ''}`;
     const exits = `
       SELECT x.entity, x.id, x.seq, x.version, true AS deleted, NULL::jsonb AS data
       FROM sync.feed_scope_exits x
       LEFT JOIN sync.feed_records r ON r.tenant_id = x.tenant_id AND r.entity = x.entity AND r.id = x.id
-      WHERE x.tenant_id = :tenantId AND x.seq > :after AND x.seq <= :upper AND ${x.text}
+      WHERE x.tenant_id = :tenantId AND x.seq > :after AND x.seq <= m.upper AND ${x.text}
         AND NOT COALESCE(${r.text}, false)
         AND NOT EXISTS (
           SELECT 1 FROM sync.feed_scope_exits y
           WHERE y.tenant_id = x.tenant_id AND y.entity = x.entity AND y.id = x.id AND y.seq > x.seq AND ${y.text})`;
-    const text = `SELECT * FROM (${records}${range.initial ? '' : ` UNION ALL ${exits}`}) changes ORDER BY seq LIMIT :take`;
+    // The marks come along on every row, and alone (entity null) when there is no change.
+    const text = `
+      WITH m AS (
+        SELECT COALESCE(max(last_seq), 0) AS last_seq, COALESCE(max(horizon_seq), 0) AS horizon_seq,
+               LEAST(COALESCE(max(last_seq), 0), CAST(:after AS bigint) + CAST(:window AS bigint)) AS upper
+        FROM sync.feed_tenants WHERE tenant_id = :tenantId)
+      SELECT m.last_seq AS "lastSeq", m.horizon_seq AS "horizonSeq", m.upper, c.*
+      FROM m LEFT JOIN LATERAL (
+        SELECT * FROM (${records}${range.initial ? '' : ` UNION ALL ${exits}`}) changes ORDER BY seq LIMIT :take
+      ) c ON true`;
     const parameters = {
       ...r.parameters,
       ...x.parameters,
       ...y.parameters,
       tenantId: reader.tenantId,
       after: range.after.toString(),
-      upper: range.upper.toString(),
+      window: range.window.toString(),
       take: range.take,
     };
-    return (await this.query(manager, { text, parameters })).map(toRow);
+    const raw = await this.query<RawRow & { lastSeq: string; horizonSeq: string; upper: string }>(this.dataSource.manager, { text, parameters });
+    const marks = raw[0]!;
+    return {
+      lastSeq: BigInt(marks.lastSeq),
+      horizonSeq: BigInt(marks.horizonSeq),
+      upper: BigInt(marks.upper),
+      rows: raw.filter((row) => row.entity !== null).map(toRow),
+    };
   }
 
   /** The (entity, id) `window` records after `after`, i.e. where a rebase page of that size ends; null past the end. */
@@ -286,20 +302,13 @@ export class FeedRepository {
     return Number(row?.purged ?? 0);
   }
 
-  /**
-   * Remembers the cursor last issued to a user's client. Informational (status), so its commit
-   * does not wait for the WAL flush: a crash may lose the last one, never anything else.
-   */
+  /** Remembers the cursor last issued to a user's client (an unlogged table: no WAL flush to wait for). */
   async recordCursor(tenantId: string, userId: string, clientId: string, cursor: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(`SET LOCAL synchronous_commit = off`);
-      await manager.query(
-        `INSERT INTO sync.client_cursors (tenant_id, user_id, client_id, cursor) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (tenant_id, user_id, client_id) DO UPDATE SET cursor = EXCLUDED.cursor, issued_at = now()
-         WHERE client_cursors.cursor IS DISTINCT FROM EXCLUDED.cursor`,
-        [tenantId, userId, clientId, cursor],
-      );
-    });
+    await this.dataSource.query(
+      `INSERT INTO sync.client_cursors (tenant_id, user_id, client_id, cursor) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (tenant_id, user_id, client_id) DO UPDATE SET cursor = EXCLUDED.cursor, issued_at = now()`,
+      [tenantId, userId, clientId, cursor],
+    );
   }
 
   /** The cursor last issued to a user's client, if any. */
@@ -311,8 +320,8 @@ export class FeedRepository {
     return row?.cursor ?? null;
   }
 
-  private async query(manager: EntityManager, sql: Sql): Promise<RawRow[]> {
+  private async query<T = RawRow>(manager: EntityManager, sql: Sql): Promise<T[]> {
     const [text, parameters] = this.dataSource.driver.escapeQueryWithParameters(sql.text, sql.parameters, {});
-    return manager.query<RawRow[]>(text, parameters);
+    return manager.query<T[]>(text, parameters);
   }
 }

@@ -6,7 +6,7 @@ import { type SyncConfig } from '../../config/sync.config';
 import { digest, FeedCursorCodec, type FeedPosition, type FeedViewer, viewerFingerprint } from './feed-cursor';
 import { FEED_ENTITIES, feedEntityKind } from './feed-entities';
 import { FeedException } from './feed.exception';
-import { type FeedReader, FeedRepository, type FeedRow } from './feed.repository';
+import { type FeedMarks, type FeedReader, FeedRepository, type FeedRow } from './feed.repository';
 
 export interface FeedChange {
   entity: string;
@@ -69,26 +69,27 @@ export class FeedService {
     if (position && (position.tenantId !== user.tenantId || position.userId !== user.userId)) {
       throw FeedException.cursorInvalid('issued to another user');
     }
-    const page = await this.feed.snapshot(async (manager) => {
-      const marks = await this.feed.marks(manager, user.tenantId);
-      if (!position) return this.incremental(manager, current, 0n, marks.lastSeq, query.limit, true);
-      if (position.seq > marks.lastSeq || (position.rebase && position.rebase.hwm > marks.lastSeq)) {
-        throw FeedException.resetRequired('the cursor is ahead of the feed (restored from a backup?)');
-      }
-      if (position.seq < marks.horizonSeq) throw FeedException.resetRequired('the cursor is older than the tombstone retention');
-      const fingerprint = viewerFingerprint(viewer);
-      if (position.rebase) {
-        if (position.rebase.target !== fingerprint) throw FeedException.resetRequired('the access changed again during a rebase');
-        return this.rebase(manager, { ...position, rebase: position.rebase }, current, marks.lastSeq, query.limit);
-      }
-      if (viewerFingerprint(position.viewer) !== fingerprint) {
+    const fingerprint = viewerFingerprint(viewer);
+    let page: FeedPage;
+    if (!position) {
+      page = await this.incremental(current, 0n, query.limit, true);
+    } else if (!position.rebase && viewerFingerprint(position.viewer) === fingerprint) {
+      page = await this.incremental(current, position.seq, query.limit, false);
+    } else {
+      // A rebase reads several times: all in one snapshot.
+      page = await this.feed.snapshot(async (manager) => {
+        const marks = await this.feed.marks(manager, user.tenantId);
+        this.assertContinuable(position, marks);
+        if (position.rebase) {
+          if (position.rebase.target !== fingerprint) throw FeedException.resetRequired('the access changed again during a rebase');
+          return this.rebase(manager, { ...position, rebase: position.rebase }, current, marks.lastSeq, query.limit);
+        }
         const rebase = { target: fingerprint, hwm: marks.lastSeq, after: null };
         return this.rebase(manager, { ...position, rebase }, current, marks.lastSeq, query.limit);
-      }
-      return this.incremental(manager, current, position.seq, marks.lastSeq, query.limit, false);
-    });
+      });
+    }
     const masked = { ...page, changes: page.changes.map((change) => this.mask(policy, change)) };
-    // An idle pull answers the cursor it was given: nothing new to remember, no write.
+    // An idle pull answers the cursor it was given: nothing new to remember.
     if (masked.cursor !== query.cursor) await this.feed.recordCursor(user.tenantId, user.userId, query.clientId, masked.cursor);
     return masked;
   }
@@ -103,25 +104,26 @@ export class FeedService {
     return this.feed.purgeTombstones(cutoff);
   }
 
-  private async incremental(
-    manager: EntityManager,
-    reader: FeedReader,
-    after: bigint,
-    lastSeq: bigint,
-    limit: number,
-    initial: boolean,
-  ): Promise<{ changes: FeedChange[]; cursor: string; hasMore: boolean }> {
-    const upper = after + this.sequenceWindow < lastSeq ? after + this.sequenceWindow : lastSeq;
-    const rows = await this.feed.changesAfter(manager, reader, { after, upper, take: limit + 1, initial });
+  // Continuing below the purge horizon could skip a purged delete; above the feed, the feed was reset.
+  private assertContinuable(position: FeedPosition, marks: FeedMarks): void {
+    if (position.seq > marks.lastSeq || (position.rebase && position.rebase.hwm > marks.lastSeq)) {
+      throw FeedException.resetRequired('the cursor is ahead of the feed (restored from a backup?)');
+    }
+    if (position.seq < marks.horizonSeq) throw FeedException.resetRequired('the cursor is older than the tombstone retention');
+  }
+
+  private async incremental(reader: FeedReader, after: bigint, limit: number, initial: boolean): Promise<FeedPage> {
+    const { rows, upper, ...marks } = await this.feed.changesAfter(reader, { after, window: this.sequenceWindow, take: limit + 1, initial });
+    if (!initial) this.assertContinuable({ tenantId: reader.tenantId, userId: reader.userId, seq: after, viewer: reader.viewer }, marks);
     const full = rows.length > limit;
     const page = rows.slice(0, limit);
-    // Every change up to `upper` committed before this snapshot (sequence order is commit order),
-    // so a page that is not full has seen all of them.
+    // Every change up to `upper` committed before this statement's snapshot (sequence order is
+    // commit order), so a page that is not full has seen all of them.
     const seq = full ? page[page.length - 1]!.seq : upper;
     return {
       changes: page.map(toChange),
       cursor: this.cursors.encode({ tenantId: reader.tenantId, userId: reader.userId, seq, viewer: reader.viewer }),
-      hasMore: full || seq < lastSeq,
+      hasMore: full || seq < marks.lastSeq,
     };
   }
 
@@ -131,7 +133,7 @@ export class FeedService {
     current: FeedReader,
     lastSeq: bigint,
     limit: number,
-  ): Promise<{ changes: FeedChange[]; cursor: string; hasMore: boolean }> {
+  ): Promise<FeedPage> {
     const old: FeedReader = { tenantId: position.tenantId, userId: position.userId, viewer: position.viewer };
     const { hwm, after } = position.rebase;
     const until = await this.feed.windowEnd(manager, current.tenantId, after, this.rebaseWindow);
