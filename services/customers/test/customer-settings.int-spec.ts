@@ -149,6 +149,34 @@ describe(CustomerSettingsService.name, () => {
     expect(renamed.json()).toMatchObject({ grades: ['Gold', 'Silver'], version: 2 });
   });
 
+  it('makes a grade removal wait for a customer write in flight, then sees its customer (409)', async () => {
+    const { tenantId, token } = await configuredTenant();
+    const settings = service.app.get(CustomerSettingsService);
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      await settings.forCustomerWrite(runner.manager, tenantId);
+      await runner.query(`INSERT INTO customers.customers (id, tenant_id, version, name, grade) VALUES ($1, $2, 1, 'In flight', 'Bronze')`, [
+        randomUUID(),
+        tenantId,
+      ]);
+      let settled = false;
+      const removal = putSettings(token, settingsBody({ grades: ['Gold', 'Silver'] })).finally(() => {
+        settled = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(settled).toBe(false);
+      await runner.commitTransaction();
+      const response = await removal;
+      expect(response.statusCode).toBe(409);
+      expect(response.json().details).toMatchObject({ grades: ['Bronze'] });
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+
   describe('customers under the settings', () => {
     it("takes the tenant's lowest grade by default and refuses a grade outside its list with 422", async () => {
       const { token } = await configuredTenant();
