@@ -8,12 +8,13 @@ import {
   parseEnvelope,
   topicsOf,
 } from '@fieldforce/contracts';
-import { TraceContext } from '@fieldforce/observability';
+import { activeTracing, TraceContext } from '@fieldforce/observability';
 import { type Consumer, type EachBatchPayload, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { backoffDelay, type BackoffOptions, sleep } from '../backoff';
 import { type KafkaClientFactory } from '../kafka-client.factory';
 import { type MessagingLogger } from '../logger';
+import { recordTraceparent, startProcessSpan } from '../message-spans';
 import { consumerLagGauge } from '../metrics';
 import { quoteSchema } from '../sql';
 import { DEAD_LETTER_HEADERS } from './dead-letter-headers';
@@ -212,22 +213,37 @@ export class EventConsumer {
     const handler = handlers[event.type];
     if (!handler) return 'skipped';
     assertConsumable(event);
-    return this.options.dataSource.transaction(async (manager) => {
-      const recorded = await manager.query<unknown[]>(
-        `INSERT INTO ${this.inbox} (consumer_group, event_id, event_type, topic, partition, "offset")
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
-        [this.options.groupId, event.id, event.type, topic, partition, message.offset],
-      );
-      if (recorded.length === 0) return 'duplicate';
-      try {
-        // Events the handler publishes continue this event's trace and chain.
-        const context = TraceContext.continueFrom(event.traceparent).causedBy(event.correlationid, event.id);
-        await TraceContext.run(context, () => handler(event, manager));
-      } catch (error) {
-        throw new HandlerFailure(error);
-      }
-      return 'processed';
-    });
+    // While tracing runs, the processing span is a child of the record's (the relay's publish
+    // span); otherwise the handler continues the trace the event was created in, as always.
+    const tracing = activeTracing();
+    const parent = tracing === undefined ? event.traceparent : (recordTraceparent(message.headers) ?? event.traceparent);
+    // Events the handler publishes continue this event's trace and chain.
+    const context = TraceContext.continueFrom(parent).causedBy(event.correlationid, event.id);
+    const { groupId } = this.options;
+    const span = tracing && startProcessSpan(tracing, context, { topic, partition, offset: message.offset, groupId, event });
+    try {
+      const outcome = await this.options.dataSource.transaction(async (manager): Promise<Outcome> => {
+        const recorded = await manager.query<unknown[]>(
+          `INSERT INTO ${this.inbox} (consumer_group, event_id, event_type, topic, partition, "offset")
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
+          [groupId, event.id, event.type, topic, partition, message.offset],
+        );
+        if (recorded.length === 0) return 'duplicate';
+        try {
+          await TraceContext.run(context, () => handler(event, manager));
+        } catch (error) {
+          throw new HandlerFailure(error);
+        }
+        return 'processed';
+      });
+      span?.setAttribute('fieldforce.consumer.outcome', outcome);
+      return outcome;
+    } catch (error) {
+      span?.fail(error instanceof HandlerFailure ? error.cause : error);
+      throw error;
+    } finally {
+      span?.end();
+    }
   }
 
   private async deadLetter(

@@ -1,3 +1,4 @@
+import { activeTracing, type TraceSpan } from '@fieldforce/observability';
 import { type Message, type Producer } from 'kafkajs';
 import { Client, type Pool } from 'pg';
 import { type DataSource, type QueryRunner } from 'typeorm';
@@ -5,6 +6,7 @@ import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { backoffDelay, type BackoffOptions, sleep } from '../backoff';
 import { type KafkaClientFactory } from '../kafka-client.factory';
 import { type MessagingLogger } from '../logger';
+import { startPublishSpan } from '../message-spans';
 import { trackOutbox } from '../metrics';
 import { fnv1a32, quoteSchema } from '../sql';
 import { outboxChannel } from './messaging-tables';
@@ -324,14 +326,30 @@ export class OutboxRelay {
   }
 
   private async send(producer: Producer, records: readonly OutboxRecord[]): Promise<void> {
+    // While tracing runs, each record gets a publish span, named in its traceparent header.
+    const tracing = activeTracing();
+    const spans: TraceSpan[] = [];
     const byTopic = new Map<string, Message[]>();
     for (const record of records) {
       const topic = this.options.kafka.topic(record.topic);
       const messages = byTopic.get(topic) ?? [];
-      messages.push({ key: record.key, value: JSON.stringify(record.payload), headers: record.headers });
+      let headers = record.headers;
+      if (tracing !== undefined) {
+        const publish = startPublishSpan(tracing, topic, record);
+        spans.push(publish.span);
+        headers = publish.headers;
+      }
+      messages.push({ key: record.key, value: JSON.stringify(record.payload), headers });
       byTopic.set(topic, messages);
     }
-    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    try {
+      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    } catch (error) {
+      for (const span of spans) span.fail(error);
+      throw error;
+    } finally {
+      for (const span of spans) span.end();
+    }
   }
 
   private async recordFailure(queryRunner: QueryRunner, records: readonly OutboxRecord[], error: unknown): Promise<void> {
