@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { Topics } from '@fieldforce/contracts';
-import { KafkaTopicCollector } from '@fieldforce/testing';
+import { type CheckInState, createEvent, type EventType, Topics } from '@fieldforce/contracts';
+import { eventually, KafkaTopicCollector, TestEventPublisher } from '@fieldforce/testing';
 import { VisitExecution } from '../src/modules/check-ins/visit-execution';
-import { CheckInEvents, checkedOut, checkInState, eventually } from './support/check-ins';
+import { checkedOut, checkInState } from './support/check-ins';
 import { customerState, seedCustomers } from './support/customers';
 import { templateInput } from './support/templates';
 import { startVisitsTestApp, type VisitsTestApp } from './support/visits-test-app';
+
+type CheckInEventType = Extract<EventType, `fieldforce.checkins.check-in.${string}`>;
 
 const RECORDED = 'fieldforce.checkins.check-in.recorded.v1';
 const CHECKED_OUT = 'fieldforce.checkins.check-in.checked-out.v1';
@@ -18,7 +20,15 @@ const shelfPhotos = { shelf: { photoUploadIds: [photo(1), photo(2)] } };
 describe(VisitExecution.name, () => {
   let service: VisitsTestApp;
   let app: NestFastifyApplication;
-  let checkIns: CheckInEvents;
+  let publisher: TestEventPublisher;
+  /** Publishes a check-in event as the checkins service would; `id` repeats an event (a redelivery). Answers the event id. */
+  const checkIns = {
+    publish: async (type: CheckInEventType, checkIn: CheckInState, id?: string): Promise<string> => {
+      const event = createEvent(type, { subject: checkIn.id, tenantId: checkIn.tenantId, data: { checkIn }, id });
+      await publisher.publish(event);
+      return event.id;
+    },
+  };
   let taskEvents: KafkaTopicCollector;
   const tenantId = randomUUID();
   const repId = randomUUID();
@@ -32,7 +42,7 @@ describe(VisitExecution.name, () => {
   beforeAll(async () => {
     service = await startVisitsTestApp();
     app = service.app;
-    checkIns = await CheckInEvents.connect(service.kafka);
+    publisher = await TestEventPublisher.connect(service.kafka, 'checkins');
     taskEvents = await KafkaTopicCollector.start(service.kafka, service.kafka.topicPrefix + Topics.visits.task);
     admin = { authorization: `Bearer ${await service.jwks.sign({ sub: randomUUID(), tid: tenantId, roles: ['admin'], org: 'hq' })}` };
     rep = { authorization: `Bearer ${await service.jwks.sign({ sub: repId, tid: tenantId, roles: ['rep'], org: 'hq.north' })}` };
@@ -48,7 +58,7 @@ describe(VisitExecution.name, () => {
 
   afterAll(async () => {
     await taskEvents?.stop();
-    await checkIns?.close();
+    await publisher?.disconnect();
     await service?.close();
   });
 

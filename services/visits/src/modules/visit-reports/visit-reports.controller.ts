@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedUser, CurrentUser, RequireAction } from '@fieldforce/auth';
 import { type VisitReportState } from '@fieldforce/contracts';
 import { IdempotencyKey, type IdempotencyKeyHeader } from '@fieldforce/platform';
@@ -15,6 +15,13 @@ export class VisitReportsController {
   @Post(':id/report')
   @HttpCode(201)
   @RequireAction('task:update')
+  @ApiOperation({
+    summary: 'Submit the visit report',
+    description:
+      "Answers per step, checked against the task's template version (422 listing each problem). Taken while the task is in progress " +
+      'or completed (409 naming any other status). One final report per task: the same answers again answer the stored report; other ' +
+      'answers are a 409. An in-progress task already checked out completes with its report.',
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A replay answers the first response' })
   async submit(
     @CurrentUser() user: AuthenticatedUser,
