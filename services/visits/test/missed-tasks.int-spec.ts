@@ -88,6 +88,16 @@ describe(MissedTasks.name, () => {
     expect(JSON.parse(record!.value)).toMatchObject({ data: { task: { id: ids.losAngeles, status: 'missed', version: 3 }, changedFields: ['status'] } });
   });
 
+  it('leaves an overdue task open for the grace period', async () => {
+    const utc = await tenant('UTC');
+    const overdue = await utc.task('2031-09-01');
+    const sweepAt = async (instant: string) => (await missedTasks.sweep(new Date(instant), 36)).some((task) => task.id === overdue);
+
+    expect(await sweepAt('2031-09-03T11:59:59.000Z')).toBe(false);
+    expect(await utc.statusOf(overdue)).toBe('planned');
+    expect(await sweepAt('2031-09-03T12:00:00.000Z')).toBe(true);
+  });
+
   it('marks and publishes each overdue task once when several sweeps run at the same time', async () => {
     const { tenantId, customer } = await tenant('UTC');
     const total = 2_300;

@@ -94,6 +94,10 @@ export class VisitsEnv extends withAuthEnv(BaseServiceEnv) {
   /** How often each replica marks tasks whose due date ended as missed; 0 turns the sweep off. */
   @applyAll(integerBetween(0, 3_600_000))
   MISSED_TASK_SWEEP_INTERVAL_MS = 60_000;
+
+  /** How long after its due date ended an open task stays overdue (routes put it first) before it counts as missed. */
+  @applyAll(integerBetween(0, 2_160))
+  MISSED_TASK_GRACE_HOURS = 0;
 }
 
 export interface RoutingConfig {
@@ -114,6 +118,7 @@ export interface RemindersConfig {
 
 export interface MissedTasksConfig {
   sweepIntervalMs: number;
+  graceHours: number;
 }
 
 export type VisitsConfig = ServiceConfig & { auth: AuthConfig; routing: RoutingConfig; reminders: RemindersConfig; missedTasks: MissedTasksConfig };
@@ -135,5 +140,5 @@ export const toVisitsConfig = (env: VisitsEnv): VisitsConfig => ({
     overdueLookbackDays: env.REMINDER_OVERDUE_LOOKBACK_DAYS,
     leaderTtlMs: env.REMINDER_LEADER_TTL_MS,
   },
-  missedTasks: { sweepIntervalMs: env.MISSED_TASK_SWEEP_INTERVAL_MS },
+  missedTasks: { sweepIntervalMs: env.MISSED_TASK_SWEEP_INTERVAL_MS, graceHours: env.MISSED_TASK_GRACE_HOURS },
 });

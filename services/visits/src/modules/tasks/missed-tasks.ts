@@ -12,7 +12,7 @@ const BATCH = 1_000;
 
 /**
  * Marks as missed every planned or dispatched task whose due date has ended in its tenant's time
- * zone, and publishes `task.missed` for each in the same transaction. Safe with any number of
+ * zone (MISSED_TASK_GRACE_HOURS ago), and publishes `task.missed` for each in the same transaction. Safe with any number of
  * replicas sweeping at once: each statement claims its rows with FOR UPDATE SKIP LOCKED and
  * re-checks the status, so a task is marked (and published) once, and a task a request holds
  * right now is left for the next sweep instead of waited for.
@@ -46,8 +46,12 @@ export class MissedTasks implements OnApplicationBootstrap, OnApplicationShutdow
     await this.sweeping;
   }
 
-  /** Marks the tasks overdue at `now` as missed, a batch per transaction; answers them. */
-  async sweep(now = new Date()): Promise<VisitTask[]> {
+  /**
+   * Marks as missed the tasks whose due date ended more than `graceHours` before `now`, a batch per
+   * transaction; answers them.
+   */
+  async sweep(now = new Date(), graceHours = this.config.missedTasks.graceHours): Promise<VisitTask[]> {
+    const cutoff = new Date(now.getTime() - graceHours * 3_600_000);
     const missed: VisitTask[] = [];
     for (;;) {
       const batch = await this.dataSource.transaction(async (manager) => {
@@ -66,7 +70,7 @@ export class MissedTasks implements OnApplicationBootstrap, OnApplicationShutdow
            UPDATE visits.visit_tasks t SET status = 'missed', version = t.version + 1, updated_at = now()
            FROM overdue WHERE t.id = overdue.id AND t.status IN ('planned', 'dispatched')
            RETURNING ${taskColumns('t')}`,
-          [now.toISOString(), BATCH],
+          [cutoff.toISOString(), BATCH],
         );
         const tasks = rows.map(toTask);
         await this.outbox.publishAll(manager, tasks.map((task) => taskEvent('fieldforce.visits.task.missed.v1', task, ['status'])));
