@@ -1,11 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import { Controller, Get, Module, Param, Req } from '@nestjs/common';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { type FastifyRequest } from 'fastify';
 import { createServiceApp } from '@fieldforce/platform';
+import { OtlpCollector } from '@fieldforce/testing';
 import { ObservabilityModule, TraceContext, activeTracing, outgoingTraceparent, parseTraceparent } from '../src';
 import { sampleConfig } from './sample-app';
 
@@ -31,7 +30,7 @@ class CallController {
   @Get(':id')
   call(@Param('id') id: string, @Req() request: FastifyRequest): CallAnswer {
     return {
-      upstream: outgoingTraceparent(request.raw, 'GET upstream', { 'call.id': id }),
+      upstream: outgoingTraceparent(request.raw, `upstream-${id}`),
       current: TraceContext.current()?.traceparent,
     };
   }
@@ -86,7 +85,7 @@ describe('Tracing of HTTP requests', () => {
       expect(server?.resource.attributes['service.name']).toBe('sample');
       expect(client?.spanContext()).toMatchObject({ traceId: TRACE_ID, spanId: upstream?.parentSpanId });
       expect(client?.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);
-      expect(client).toMatchObject({ name: 'GET upstream', attributes: { 'call.id': 'c-1' } });
+      expect(client).toMatchObject({ name: 'GET upstream-c-1', attributes: { 'http.request.method': 'GET', 'peer.service': 'upstream-c-1' } });
     });
 
     it('starts a trace for a request without traceparent, and marks a 5xx answer as an error', async () => {
@@ -132,57 +131,32 @@ describe('Tracing of HTTP requests', () => {
   });
 
   describe('with the OTLP exporter', () => {
-    interface Received {
-      method: string | undefined;
-      url: string | undefined;
-      headers: IncomingHttpHeaders;
-      body: string;
-    }
-    let collector: Server;
-    const received: Received[] = [];
+    let collector: OtlpCollector;
 
     beforeAll(async () => {
-      collector = createServer((request, response) => {
-        const chunks: Buffer[] = [];
-        request.on('data', (chunk: Buffer) => chunks.push(chunk));
-        request.on('end', () => {
-          received.push({ method: request.method, url: request.url, headers: request.headers, body: Buffer.concat(chunks).toString() });
-          response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-        });
-      });
-      await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+      collector = await OtlpCollector.start();
     });
 
     afterAll(async () => {
-      await new Promise((resolve) => collector.close(resolve));
+      await collector.close();
     });
 
     it('posts the spans to <endpoint>/v1/traces with the service name, at the latest when the service shuts down', async () => {
-      const { port } = collector.address() as AddressInfo;
       const app = await createApp({
         OTEL_TRACES_EXPORTER: 'otlp',
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}/`,
+        OTEL_EXPORTER_OTLP_ENDPOINT: `${collector.endpoint}/`,
         OTEL_SERVICE_NAME: 'sample-traced',
       });
       await app.inject({ method: 'GET', url: '/calls/c-3', headers: { traceparent: TRACEPARENT } });
-      expect(received).toEqual([]);
+      expect(collector.requests).toEqual([]);
 
       await app.close();
 
-      expect(received.map(({ method, url }) => `${method} ${url}`)).toEqual(['POST /v1/traces']);
-      expect(received[0]?.headers['content-type']).toBe('application/json');
-      const body = JSON.parse(received[0]?.body ?? '{}') as {
-        resourceSpans: {
-          resource: { attributes: { key: string; value: { stringValue?: string } }[] };
-          scopeSpans: { spans: { traceId: string; name: string; parentSpanId?: string }[] }[];
-        }[];
-      };
-      const [resourceSpans] = body.resourceSpans;
-      const serviceName = resourceSpans?.resource.attributes.find((attribute) => attribute.key === 'service.name');
-      expect(serviceName?.value.stringValue).toBe('sample-traced');
-      const spans = resourceSpans?.scopeSpans.flatMap((scope) => scope.spans) ?? [];
-      expect(spans.map((span) => span.name).sort()).toEqual(['GET /calls/:id', 'GET upstream']);
-      expect(spans.every((span) => span.traceId === TRACE_ID)).toBe(true);
+      expect(collector.requests.map(({ method, path }) => `${method} ${path}`)).toEqual(['POST /v1/traces']);
+      expect(collector.requests[0]?.headers['content-type']).toBe('application/json');
+      const spans = collector.spans();
+      expect(spans.map((span) => span.name).sort()).toEqual(['GET /calls/:id', 'GET upstream-c-3']);
+      expect(spans.every((span) => span.serviceName === 'sample-traced' && span.traceId === TRACE_ID)).toBe(true);
       expect(spans.find((span) => span.name === 'GET /calls/:id')?.parentSpanId).toBe(CLIENT_SPAN_ID);
       expect(activeTracing()).toBeUndefined();
     });

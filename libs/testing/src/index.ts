@@ -12,3 +12,4 @@ export { type CollectedRecord, KafkaTopicCollector } from './kafka-collector';
 export { eventually, TestEventPublisher } from './event-publisher';
 export { type ServiceProcess, freePort, startServiceProcess } from './service-process';
 export { type TestAccessClaims, type TestSignOptions, type TestTokenClaims, TestJwks, signTestToken, testAccessClaims, testJwks } from './auth';
+export { type CollectedSpan, OtlpCollector, type OtlpRequest } from './otlp-collector';

@@ -61,16 +61,18 @@ export function traceHttpRequests(fastify: FastifyInstance, tracing: Tracing): v
 }
 
 /**
- * The `traceparent` for a call made on behalf of `request` (the gateway's upstream call): while
- * tracing runs, that of a client span of its own under the request's span, ended with the
- * request; otherwise the request's own `traceparent`, at no extra cost.
+ * The `traceparent` for a call to `peer` (a service name) made on behalf of `request` (the
+ * gateway's upstream call): while tracing runs, that of a client span of its own under the
+ * request's span, ended with the request; otherwise the request's own `traceparent`, at no extra cost.
  */
-export function outgoingTraceparent(request: IncomingMessage, name: string, attributes?: Attributes): string {
+export function outgoingTraceparent(request: IncomingMessage, peer: string): string {
   const context = TraceContext.ofRequest(request);
   const tracing = activeTracing();
   const spans = tracing === undefined ? undefined : requestSpans.get(request);
   if (tracing === undefined || spans === undefined) return context.traceparent;
   const call = context.child();
-  spans.calls.push(tracing.startSpan(call, name, { kind: 'client', attributes }));
+  const method = request.method ?? 'GET';
+  const attributes = { 'http.request.method': method, 'peer.service': peer };
+  spans.calls.push(tracing.startSpan(call, `${method} ${peer}`, { kind: 'client', attributes }));
   return call.traceparent;
 }

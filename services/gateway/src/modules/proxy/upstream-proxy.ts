@@ -48,7 +48,7 @@ export async function registerUpstreamProxies(fastify: FastifyInstance, options:
           undici: { connections: 128, pipelining: 1, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs },
           // reply-from types its callbacks for HTTP/2 servers too; the gateway's server is HTTP/1.1 only.
           replyOptions: {
-            rewriteRequestHeaders: (request, headers) => upstreamRequestHeaders(request as FastifyRequest, headers),
+            rewriteRequestHeaders: (request, headers) => upstreamRequestHeaders(request as FastifyRequest, headers, service),
             onError: (reply, { error }) => answerUpstreamFailure(reply as FastifyReply, service, error, admission),
           },
         });
