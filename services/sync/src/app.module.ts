@@ -6,6 +6,7 @@ import { PersistenceModule } from '@fieldforce/persistence';
 import { type SyncConfig } from './config/sync.config';
 import { FeedModule } from './modules/feed/feed.module';
 import { PushModule } from './modules/push/push.module';
+import { SyncStatusModule } from './modules/status/status.module';
 import { UploadsModule } from './modules/uploads/uploads.module';
 
 /** The sync service: the change feed devices pull (push and resumable uploads to come), over its schema, outbox and access control. */
@@ -30,6 +31,7 @@ export class AppModule {
         FeedModule,
         PushModule,
         UploadsModule,
+        SyncStatusModule,
       ],
     };
   }

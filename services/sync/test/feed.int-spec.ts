@@ -293,7 +293,7 @@ describe(`${FeedService.name} (GET /api/v1/sync/pull)`, () => {
     expect((await pull(service.app, impostor, { cursor: adminA.cursor })).status).toBe(400);
   });
 
-  it('reports the last cursor issued to a client in the status, without mutations or uploads yet', async () => {
+  it('reports the last cursor issued to a client in the status, beside its last mutation and open uploads', async () => {
     const t = await tenant();
     await deliver(service.app, publisher, customerEvent('created', customerState(t.tenantId, { ownerId: t.ids.repNorth })));
     const status = async (clientId: string) =>
@@ -304,9 +304,9 @@ describe(`${FeedService.name} (GET /api/v1/sync/pull)`, () => {
           headers: { authorization: `Bearer ${t.tokens.repNorth}` },
         })
       ).json();
-    expect(await status('phone-a')).toEqual({ clientId: 'phone-a', lastMutationId: null, cursor: null, uploads: [] });
+    expect(await status('phone-a')).toEqual({ clientId: 'phone-a', lastMutationId: 0, cursor: null, uploads: [] });
     const page = await pull(service.app, t.tokens.repNorth, { clientId: 'phone-a' });
-    expect(await status('phone-a')).toEqual({ clientId: 'phone-a', lastMutationId: null, cursor: page.body.cursor, uploads: [] });
+    expect(await status('phone-a')).toEqual({ clientId: 'phone-a', lastMutationId: 0, cursor: page.body.cursor, uploads: [] });
     expect((await status('phone-b')).cursor).toBeNull();
     const bad = await service.app.inject({
       method: 'GET',

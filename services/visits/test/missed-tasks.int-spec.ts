@@ -15,7 +15,8 @@ describe(MissedTasks.name, () => {
   let events: KafkaTopicCollector;
 
   beforeAll(async () => {
-    service = await startVisitsTestApp({ MISSED_TASK_SWEEP_INTERVAL_MS: '300' });
+    // No grace: a task counts as missed as soon as its due date ended, so the instants below read plainly.
+    service = await startVisitsTestApp({ MISSED_TASK_SWEEP_INTERVAL_MS: '300', MISSED_TASK_GRACE_HOURS: '0' });
     app = service.app;
     missedTasks = app.get(MissedTasks);
     events = await KafkaTopicCollector.start(service.kafka, service.kafka.topicPrefix + Topics.visits.task);

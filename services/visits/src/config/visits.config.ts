@@ -97,7 +97,7 @@ export class VisitsEnv extends withAuthEnv(BaseServiceEnv) {
 
   /** How long after its due date ended an open task stays overdue (routes put it first) before it counts as missed. */
   @applyAll(integerBetween(0, 2_160))
-  MISSED_TASK_GRACE_HOURS = 0;
+  MISSED_TASK_GRACE_HOURS = 48;
 }
 
 export interface RoutingConfig {

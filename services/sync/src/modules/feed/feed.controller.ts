@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type AccessPolicy, type AuthenticatedUser, CurrentPolicy, CurrentUser } from '@fieldforce/auth';
-import { PullQuery, DEFAULT_PAGE_SIZE, StatusQuery } from './dto/pull.query';
-import { PullResponse, SyncStatusResponse } from './dto/pull.response';
-import { type FeedPage, FeedService, type SyncStatus } from './feed.service';
+import { PullQuery, DEFAULT_PAGE_SIZE } from './dto/pull.query';
+import { PullResponse } from './dto/pull.response';
+import { type FeedPage, FeedService } from './feed.service';
 
 @ApiTags('sync')
 @ApiBearerAuth()
@@ -18,11 +18,5 @@ export class FeedController {
   })
   async pull(@CurrentUser() user: AuthenticatedUser, @CurrentPolicy() policy: AccessPolicy, @Query() query: PullQuery): Promise<FeedPage> {
     return this.feed.pull(user, policy, { cursor: query.cursor, limit: query.limit ?? DEFAULT_PAGE_SIZE, clientId: query.clientId ?? user.deviceId });
-  }
-
-  @Get('status')
-  @ApiOkResponse({ type: SyncStatusResponse })
-  async status(@CurrentUser() user: AuthenticatedUser, @Query() query: StatusQuery): Promise<SyncStatus> {
-    return this.feed.status(user, query.clientId ?? user.deviceId);
   }
 }

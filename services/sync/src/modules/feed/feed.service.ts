@@ -22,14 +22,6 @@ export interface FeedPage {
   hasMore: boolean;
 }
 
-export interface SyncStatus {
-  clientId: string;
-  /** Filled by push; null until it exists. */
-  lastMutationId: number | null;
-  cursor: string | null;
-  uploads: { id: string; offset: number; length: number | null }[];
-}
-
 /** The change feed devices pull, for the records each reader may see, masked by their field rules. */
 @Injectable()
 export class FeedService {
@@ -94,9 +86,9 @@ export class FeedService {
     return masked;
   }
 
-  /** What the app needs to show its sync state; push fills `lastMutationId` and `uploads` later. */
-  async status(user: AuthenticatedUser, clientId: string): Promise<SyncStatus> {
-    return { clientId, lastMutationId: null, cursor: await this.feed.lastCursor(user.tenantId, user.userId, clientId), uploads: [] };
+  /** The last cursor issued to the user's client, for the sync status. */
+  async lastCursor(user: Pick<AuthenticatedUser, 'tenantId' | 'userId'>, clientId: string): Promise<string | null> {
+    return this.feed.lastCursor(user.tenantId, user.userId, clientId);
   }
 
   /** Purges the tombstones that changed before `cutoff`; cursors from before them get 410 from then on. */

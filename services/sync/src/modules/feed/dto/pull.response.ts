@@ -29,30 +29,3 @@ export class PullResponse {
   @ApiProperty({ description: 'More changes are ready: pull again at once' })
   hasMore!: boolean;
 }
-
-/** An upload in progress (filled once resumable uploads exist). */
-export class SyncUploadResponse {
-  @ApiProperty({ format: 'uuid' })
-  id!: string;
-
-  @ApiProperty()
-  offset!: number;
-
-  @ApiProperty({ nullable: true })
-  length!: number | null;
-}
-
-/** What the app shows as synced / pending / failed. */
-export class SyncStatusResponse {
-  @ApiProperty()
-  clientId!: string;
-
-  @ApiProperty({ type: Number, nullable: true, description: 'Last mutation applied for this client; null until push exists' })
-  lastMutationId!: number | null;
-
-  @ApiProperty({ type: String, nullable: true, description: 'The last cursor issued to this client; null before its first pull' })
-  cursor!: string | null;
-
-  @ApiProperty({ type: [SyncUploadResponse] })
-  uploads!: SyncUploadResponse[];
-}
