@@ -89,6 +89,9 @@ describe('POST /api/v1/sync/push', () => {
       expect((await readCustomer(platform, rep, create.entityId)).body).toMatchObject({ name: 'Apotheke am Markt', version: 2 });
       // The replay never reached the owner again.
       expect(platform.proxy.answeredCount(`${queue.clientId}:2`)).toBe(1);
+      // The status tells the app where its next push starts.
+      const status = await fetch(`${platform.sync.url}/api/v1/sync/status?clientId=${queue.clientId}`, { headers: { authorization: `Bearer ${rep.token}` } });
+      expect(await status.json()).toMatchObject({ clientId: queue.clientId, lastMutationId: 2 });
     });
 
     it('applies each mutation once when the same push arrives twice at the same time', async () => {
