@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, type DynamicModule, Injectable, Module, type OnModuleInit, Param, Post } from '@nestjs/common';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ObservabilityModule, TraceContext, activeTracing, parseTraceparent } from '@fieldforce/observability';
 import { BaseServiceEnv, createServiceApp, loadConfig, toServiceConfig } from '@fieldforce/platform';
@@ -37,6 +37,8 @@ describe('Tracing through the outbox and Kafka', () => {
   let env: MessagingTestEnv;
   /** The trace context each handled event ran in, by aggregate id. */
   const handled = new Map<string, TraceContext | undefined>();
+  /** Aggregate ids whose first handling fails. */
+  const failOnce = new Set<string>();
 
   beforeAll(async () => {
     env = await createMessagingTestEnv('tracing');
@@ -76,7 +78,10 @@ describe('Tracing through the outbox and Kafka', () => {
 
       onModuleInit(): void {
         this.subscriptions.subscribe(`customer-copy-${randomUUID()}`, {
-          [CREATED]: async (event) => void handled.set(event.subject, TraceContext.current()),
+          [CREATED]: async (event) => {
+            if (failOnce.delete(event.subject)) throw new Error('read model briefly unavailable');
+            handled.set(event.subject, TraceContext.current());
+          },
         });
       }
     }
@@ -100,7 +105,7 @@ describe('Tracing through the outbox and Kafka', () => {
           logger: env.logger,
           topics: { provision: false },
           relay: { pollIntervalMs: 200 },
-          consumers: { maxWaitTimeMs: 200 },
+          consumers: { maxWaitTimeMs: 200, retry: { initialMs: 50, maxMs: 50 } },
         }),
       ],
       controllers: [CustomerController],
@@ -178,6 +183,40 @@ describe('Tracing through the outbox and Kafka', () => {
         await app.close();
       }
       expect(activeTracing()).toBeUndefined();
+    });
+  });
+
+  describe('with an exporter and a failing handler', () => {
+    it('records the failed attempt as a failed processing span and the retry as another, both under the publish span', async () => {
+      const exporter = new InMemorySpanExporter();
+      const app = await createApp({ OTEL_TRACES_EXPORTER: 'console' }, exporter);
+      try {
+        const id = randomUUID();
+        failOnce.add(id);
+        const created = await createCustomer(app, id);
+
+        const processing = () =>
+          exporter
+            .getFinishedSpans()
+            .filter((span) => span.kind === SpanKind.CONSUMER && span.attributes['messaging.message.id'] === created.eventId);
+        await eventually('the retry was processed', () => processing().length === 2);
+        const publish = exporter
+          .getFinishedSpans()
+          .find((span) => span.kind === SpanKind.PRODUCER && span.attributes['messaging.message.id'] === created.eventId);
+        const [failed, retried] = processing();
+        expect(failed?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'read model briefly unavailable' });
+        expect(failed?.attributes['fieldforce.consumer.outcome']).toBeUndefined();
+        expect(retried?.status.code).toBe(SpanStatusCode.UNSET);
+        expect(retried?.attributes['fieldforce.consumer.outcome']).toBe('processed');
+        expect([failed?.parentSpanContext?.spanId, retried?.parentSpanContext?.spanId]).toEqual([
+          publish?.spanContext().spanId,
+          publish?.spanContext().spanId,
+        ]);
+        expect(failed?.spanContext().spanId).not.toBe(retried?.spanContext().spanId);
+        expect(handled.get(id)?.spanId).toBe(retried?.spanContext().spanId);
+      } finally {
+        await app.close();
+      }
     });
   });
 
