@@ -135,7 +135,9 @@ describe(replayDeadLetters.name, () => {
     const second = await replayDeadLetters(env.kafka, { topic: logicalTopic(), consumerGroup: failing });
 
     expect(first.replayed).toBe(2);
-    expect(second).toEqual({ replayed: 1, skipped: 1 });
+    expect(second.replayed).toBe(1);
+    // The other group's record is skipped once, by whichever run reaches its partition first.
+    expect(first.skipped + second.skipped).toBe(1);
     // Still refused: each replay dead-letters again, and the next run would offer them again.
     await startConsumer(failing);
     await eventually('the replays failed again and came back', () => dlq.records.length === 4 + 3);
