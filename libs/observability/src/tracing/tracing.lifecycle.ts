@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { type FastifyInstance } from 'fastify';
 import { InjectConfig, type ServiceConfig } from '@fieldforce/platform';
 import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from '../observability-options';
@@ -29,14 +30,33 @@ export class TracingLifecycle implements OnModuleInit, OnApplicationShutdown {
     if (tracing.exporter === 'none') return;
     const started = Tracing.start(tracing, this.options.spanExporter);
     this.tracing = started;
+    // The SDK reports failed exports (collector unreachable) through its diagnostic logger only.
+    const log = this.logger;
+    const ignore = (): void => undefined;
+    diag.setLogger(
+      {
+        error: (message, ...args) => log.error({ details: args.map(String) }, `OpenTelemetry: ${message}`),
+        warn: (message, ...args) => log.warn({ details: args.map(String) }, `OpenTelemetry: ${message}`),
+        info: ignore,
+        debug: ignore,
+        verbose: ignore,
+      },
+      { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+    );
     traceHttpRequests(this.adapterHost.httpAdapter.getInstance<FastifyInstance>(), started);
-    this.registry.register('close-connections', 'trace exporter', () => started.shutdown());
+    this.registry.register('close-connections', 'trace exporter', () => this.stop());
     const target = tracing.exporter === 'otlp' ? ` to ${tracing.otlpEndpoint}` : '';
     this.logger.log(`tracing as ${tracing.serviceName}: ${tracing.exporter}${target}, ratio ${tracing.samplerRatio}`);
   }
 
   // When shutdown skipped the registry's phases (or they timed out), spans are still flushed.
   async onApplicationShutdown(): Promise<void> {
-    await this.tracing?.shutdown();
+    await this.stop();
+  }
+
+  private async stop(): Promise<void> {
+    if (this.tracing === undefined) return;
+    await this.tracing.shutdown();
+    diag.disable();
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   type Attributes,
   type AttributeValue,
+  diag,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
@@ -184,14 +185,15 @@ export class Tracing {
     return new TraceSpan(span);
   }
 
-  /** Exports the spans still buffered and stops; tracing is off afterwards. Safe to call twice. */
+  /** Exports the spans still buffered and stops; tracing is off afterwards. Never rejects; safe to call twice. */
   shutdown(): Promise<void> {
     if (this.stopped === undefined) {
       if (active === this) {
         active = undefined;
         decideNewTraces(undefined);
       }
-      this.stopped = this.provider.shutdown();
+      // A collector that does not answer must not fail the service's shutdown: reported, then dropped.
+      this.stopped = this.provider.shutdown().catch((error: unknown) => diag.error('the last spans were not exported', String(error)));
     }
     return this.stopped;
   }
