@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { type CheckInState, createEvent, uuidv7 } from '@fieldforce/contracts';
-import { KafkaTopicCollector, type TestTokenClaims } from '@fieldforce/testing';
+import { eventually, KafkaTopicCollector, TestEventPublisher, type TestTokenClaims } from '@fieldforce/testing';
 import { CheckInsController } from '../src/modules/check-ins/check-ins.controller';
 import { TrackIngestService } from '../src/modules/trajectories/track-ingest.service';
 import { customerState } from './factories/customers';
 import { BERLIN, type LatLng, offset } from './factories/track-points';
 import { type CheckinsTestApp, startCheckinsTestApp } from './support/checkins-test-app';
-import { eventually, TestEventPublisher } from './support/events';
 
 const CHECK_IN_TOPIC = 'fieldforce.checkins.check-in.v1';
 

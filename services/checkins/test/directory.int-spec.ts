@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, type UserState } from '@fieldforce/contracts';
+import { eventually, TestEventPublisher } from '@fieldforce/testing';
 import { DataSource } from 'typeorm';
 import { DirectoryService } from '../src/modules/directory/directory.service';
 import { type CheckinsTestApp, startCheckinsTestApp } from './support/checkins-test-app';
-import { eventually, TestEventPublisher } from './support/events';
 
 describe(`${DirectoryService.name} (users read model)`, () => {
   let service: CheckinsTestApp;

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, type OrgUnitState } from '@fieldforce/contracts';
-import { type TestTokenClaims } from '@fieldforce/testing';
+import { eventually, TestEventPublisher, type TestTokenClaims } from '@fieldforce/testing';
 import { LivePositionsController } from '../src/modules/live-positions/live-positions.controller';
 import { BERLIN, type LatLng, offset } from './factories/track-points';
 import { type CheckinsTestApp, startCheckinsTestApp } from './support/checkins-test-app';
-import { eventually, TestEventPublisher } from './support/events';
 
 interface TestUser {
   id: string;

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createEvent, uuidv7 } from '@fieldforce/contracts';
+import { eventually, TestEventPublisher } from '@fieldforce/testing';
 import { PointRejection } from '../src/modules/trajectories/track/track-point';
 import { TrajectoriesController } from '../src/modules/trajectories/trajectories.controller';
 import { customerState } from './factories/customers';
 import { BERLIN, offset } from './factories/track-points';
 import { type CheckinsTestApp, startCheckinsTestApp } from './support/checkins-test-app';
-import { eventually, TestEventPublisher } from './support/events';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;

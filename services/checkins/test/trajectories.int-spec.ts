@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, uuidv7 } from '@fieldforce/contracts';
-import { type TestTokenClaims } from '@fieldforce/testing';
+import { eventually, TestEventPublisher, type TestTokenClaims } from '@fieldforce/testing';
 import { haversineM, LocalProjection, segmentDistance } from '../src/common/geo';
 import { TrajectoriesController } from '../src/modules/trajectories/trajectories.controller';
 import { customerState } from './factories/customers';
 import { scriptedTrack } from './factories/scripted-track';
 import { BERLIN, type DevicePoint, offset } from './factories/track-points';
 import { type CheckinsTestApp, startCheckinsTestApp } from './support/checkins-test-app';
-import { eventually, TestEventPublisher } from './support/events';
 
 interface TestUser {
   id: string;
