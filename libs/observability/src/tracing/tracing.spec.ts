@@ -107,4 +107,21 @@ describe(Tracing.name, () => {
     expect(activeTracing()).toBeUndefined();
     expect(TraceContext.start().sampled).toBe(true);
   });
+
+  it('writes each span to the console with the console exporter', async () => {
+    const dir = jest.spyOn(console, 'dir').mockImplementation(() => undefined);
+    try {
+      tracing = Tracing.start(config({ exporter: 'console' }));
+      const context = TraceContext.continueFrom(INCOMING);
+      tracing.startSpan(context, 'GET /visits/:id', { kind: 'server' }).end();
+      await tracing.shutdown();
+
+      expect(dir).toHaveBeenCalledWith(
+        expect.objectContaining({ traceId: context.traceId, id: context.spanId, name: 'GET /visits/:id' }),
+        { depth: 3 },
+      );
+    } finally {
+      dir.mockRestore();
+    }
+  });
 });
