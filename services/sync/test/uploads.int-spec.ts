@@ -220,7 +220,7 @@ describe(UploadsService.name, () => {
     expect(offset).toBeLessThanOrEqual(sent);
     // The sync status lists it with its offset, so the app knows to resume it.
     const status = await fetch(`${main.url}/api/v1/sync/status`, { headers: auth(t.repNorth) });
-    expect((await status.json()).uploads).toEqual([expect.objectContaining({ id: idOf(location), offset, size: file.length })]);
+    expect(((await status.json()) as { uploads: unknown[] }).uploads).toEqual([expect.objectContaining({ id: idOf(location), offset, size: file.length })]);
     await resume(t.repNorth, location, file);
     expect(await verification(t.repNorth, idOf(location))).toMatchObject({ status: 'complete', sha256: sha256(file) });
   });

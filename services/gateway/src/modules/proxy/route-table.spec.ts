@@ -6,6 +6,8 @@ describe('upstreamFor', () => {
     expect(upstreamFor('/api/v1/customers/0190d6a4-5c3e-7b1a-8f00-3c1d2e4f5a6b?fields=name')).toBe('customers');
     expect(upstreamFor('/api/v1/customer-settings')).toBe('customers');
     expect(upstreamFor('/api/v1/visit-tasks/route')).toBe('visits');
+    expect(upstreamFor('/api/v1/visit-settings')).toBe('visits');
+    expect(upstreamFor('/api/v1/reports/coverage')).toBe('visits');
     expect(upstreamFor('/api/v1/auth/login')).toBe('permissions');
     expect(upstreamFor('/.well-known/jwks.json')).toBe('permissions');
     expect(upstreamFor('/api/v1/uploads/abc')).toBe('sync');

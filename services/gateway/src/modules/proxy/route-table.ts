@@ -10,7 +10,7 @@ export type UpstreamService = (typeof UPSTREAM_SERVICES)[number];
 export const ROUTE_TABLE: Readonly<Record<UpstreamService, readonly string[]>> = {
   permissions: ['/api/v1/auth', '/api/v1/users', '/api/v1/org-units', '/api/v1/roles', '/api/v1/me', '/api/v1/audit', '/.well-known'],
   customers: ['/api/v1/customers', '/api/v1/customer-settings', '/api/v1/territories'],
-  visits: ['/api/v1/visit-templates', '/api/v1/visit-plans', '/api/v1/visit-tasks', '/api/v1/reminders', '/api/v1/reports'],
+  visits: ['/api/v1/visit-templates', '/api/v1/visit-plans', '/api/v1/visit-tasks', '/api/v1/visit-settings', '/api/v1/reminders', '/api/v1/reports'],
   checkins: ['/api/v1/check-ins', '/api/v1/trajectories', '/api/v1/live-positions'],
   sync: ['/api/v1/sync', '/api/v1/uploads'],
 };

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Put, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExcludeController, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
 import { type AuthenticatedUser, CurrentUser, RequireAction } from '@fieldforce/auth';
 import { UploadSettingsDto, UploadSettingsResponse } from './dto/upload-settings.dto';
@@ -63,8 +63,8 @@ export class UploadsController {
  * Reads for other services (checkins, visits) before they attach an upload to a record: called
  * directly, never through the gateway, with the user's token; answers uploads of the token's tenant.
  */
-@ApiTags('internal')
-@ApiBearerAuth()
+// Left out of the public API documents the gateway merges: the gateway never routes /internal.
+@ApiExcludeController()
 @Controller('internal/v1/uploads')
 export class InternalUploadsController {
   constructor(private readonly uploads: UploadsService) {}
