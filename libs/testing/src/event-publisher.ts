@@ -2,8 +2,12 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { type AnyEvent, topicOf } from '@fieldforce/contracts';
 import { type TestKafka } from './test-environment';
 
-/** Polls `probe` until it holds; fails naming `what` after `timeoutMs`. */
-export async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+/**
+ * Polls `probe` until it holds; fails naming `what` after `timeoutMs`. The default outlasts a
+ * consumer-group rebalance held up by a member an earlier test of the run killed (kafkajs's 30 s
+ * session timeout), so the services' consumers resume in time.
+ */
+export async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = 75_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
