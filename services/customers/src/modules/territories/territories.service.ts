@@ -28,19 +28,10 @@ interface Holder {
   orgPath: string;
 }
 
+// The event state without the deletion time: live territories only are answered.
 function toResponse(territory: Territory): TerritoryResponse {
-  return {
-    id: territory.id,
-    tenantId: territory.tenantId,
-    name: territory.name,
-    ownerId: territory.ownerId,
-    orgUnitId: territory.orgUnitId,
-    orgPath: territory.orgPath,
-    geometry: territory.geometry,
-    version: territory.version,
-    createdAt: territory.createdAt.toISOString(),
-    updatedAt: territory.updatedAt.toISOString(),
-  };
+  const { deletedAt: _deletedAt, ...response } = toTerritoryState(territory);
+  return response;
 }
 
 function shapeColumns(geometry: AreaGeometry): Pick<Territory, 'geometry' | 'minLat' | 'maxLat' | 'minLng' | 'maxLng'> {
