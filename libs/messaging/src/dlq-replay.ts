@@ -70,7 +70,7 @@ export async function replayDeadLetters(kafka: KafkaClientFactory, options: DlqR
   let ends: Map<number, bigint>;
   let starts: Map<number, bigint>;
   try {
-    const [watermarks, committed] = await Promise.all([admin.fetchTopicOffsets(dlq), admin.fetchOffsets({ groupId, topics: [dlq] })]);
+    const [watermarks, committed] = await Promise.all([admin.fetchTopicOffsets(dlq), admin.fetchOffsets({ groupId: kafka.consumerGroup(groupId), topics: [dlq] })]);
     ends = new Map(watermarks.map((w) => [w.partition, BigInt(w.high)]));
     const lows = new Map(watermarks.map((w) => [w.partition, BigInt(w.low)]));
     starts = new Map(

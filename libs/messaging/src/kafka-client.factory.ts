@@ -38,9 +38,18 @@ export class KafkaClientFactory {
     });
   }
 
-  /** A consumer in `groupId`. */
+  /**
+   * The consumer group name on the wire. Prefixed like topics: environments sharing a cluster
+   * must not share groups either, or one environment's member would take partitions (and
+   * rebalances) from another's.
+   */
+  consumerGroup(name: string): string {
+    return `${this.settings.topicPrefix}${name}`;
+  }
+
+  /** A consumer in the group `groupId` (a logical name: the prefix is added here). */
   createConsumer(groupId: string, config: Omit<ConsumerConfig, 'groupId'> = {}): Consumer {
-    return this.kafka.consumer({ ...config, groupId });
+    return this.kafka.consumer({ ...config, groupId: this.consumerGroup(groupId) });
   }
 
   createAdmin(): Admin {

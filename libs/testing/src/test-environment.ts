@@ -1,9 +1,16 @@
 // Readers for what libs/testing's jest global setup exported to the workers.
+import { randomBytes } from 'node:crypto';
+
+// Jest loads this module once per test file, so this is the file's own Kafka namespace: its
+// services' topics and consumer groups are its own. A process an earlier file killed leaves a
+// group member behind until its session times out; in a shared group that member would hold
+// the partitions a later file's consumer waits for.
+const FILE_NAMESPACE = `f${randomBytes(4).toString('hex')}.`;
 
 /** The Kafka broker and topic prefix of this test run. */
 export interface TestKafka {
   brokers: string[];
-  /** Prepend to every topic name: empty with the per-run dev broker, unique on a shared broker. */
+  /** Prepend to every topic and consumer group name: unique to the test file (and to the run on a shared broker). */
   topicPrefix: string;
 }
 
@@ -32,7 +39,7 @@ export function testKafka(): TestKafka {
   if (!brokers) {
     throw new Error('no Kafka broker for this test run: the dev broker did not start (see the warning at the top)');
   }
-  return { brokers: brokers.split(','), topicPrefix: process.env.KAFKA_TOPIC_PREFIX ?? '' };
+  return { brokers: brokers.split(','), topicPrefix: `${process.env.KAFKA_TOPIC_PREFIX ?? ''}${FILE_NAMESPACE}` };
 }
 
 /** This run's Redis and key prefix. */
