@@ -54,3 +54,14 @@ export { type RunServiceOptions, runService } from './bootstrap/run-service';
 export { InjectRedis, REDIS_CLIENT, RedisModule, createRedisClient } from './redis/redis.module';
 export { LeaderLock, type LeaderLockOptions } from './redis/leader-lock';
 export { invalidJsonText, invalidUrlText, MAX_JSON_DEPTH } from './http/request-text';
+export {
+  MUTATION_OPS,
+  MUTATION_STATUSES,
+  type MutationEnvelope,
+  MutationEnvelopeDto,
+  type MutationOp,
+  type MutationResult,
+  type MutationStatus,
+  changesAs,
+  requireMutationKey,
+} from './mutations/mutation-envelope';

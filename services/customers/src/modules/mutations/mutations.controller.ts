@@ -1,8 +1,9 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AccessPolicy, type AuthenticatedUser, CurrentPolicy, CurrentUser } from '@fieldforce/auth';
-import { IdempotencyKey, type IdempotencyKeyHeader } from '@fieldforce/platform';
-import { CustomerMutationDto, type MutationResult } from './dto/mutation.dto';
+import { type CustomerState } from '@fieldforce/contracts';
+import { IdempotencyKey, type IdempotencyKeyHeader, type MutationResult } from '@fieldforce/platform';
+import { CustomerMutationDto } from './dto/mutation.dto';
 import { MutationsService } from './mutations.service';
 
 /**
@@ -21,7 +22,7 @@ export class MutationsController {
     @CurrentPolicy() policy: AccessPolicy,
     @Body() body: CustomerMutationDto,
     @IdempotencyKey() idempotency: IdempotencyKeyHeader | undefined,
-  ): Promise<MutationResult> {
+  ): Promise<MutationResult<CustomerState>> {
     return this.mutations.apply(user, policy, body, idempotency);
   }
 }

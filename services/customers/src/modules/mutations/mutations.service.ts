@@ -1,24 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import { type AccessPolicy, type AuthenticatedUser } from '@fieldforce/auth';
-import { CommonException, type IdempotencyKeyHeader, toFieldErrors } from '@fieldforce/platform';
+import { type CustomerState } from '@fieldforce/contracts';
+import {
+  CommonException,
+  type IdempotencyKeyHeader,
+  type MutationResult,
+  changesAs,
+  requireMutationKey,
+} from '@fieldforce/platform';
 import { type CustomerWriteResult, type WriteBase } from '../customers/customer-writes';
 import { CustomersService } from '../customers/customers.service';
 import { CreateCustomerDto } from '../customers/dto/create-customer.dto';
 import { UpdateCustomerDto } from '../customers/dto/update-customer.dto';
-import { type CustomerMutationDto, type MutationResult } from './dto/mutation.dto';
+import { type CustomerMutationDto } from './dto/mutation.dto';
 
 /** The action each operation needs, as its REST route requires it. */
 const ACTIONS = { create: 'customer:create', update: 'customer:update', delete: 'customer:delete' } as const;
-
-/** `changes` as the DTO of the matching REST write: 400 naming each bad `changes.<field>`. */
-function changesAs<T extends object>(dto: new () => T, changes: Record<string, unknown>): T {
-  const instance = plainToInstance(dto, changes);
-  const errors = toFieldErrors(validateSync(instance, { whitelist: true, forbidNonWhitelisted: true }), 'changes');
-  if (errors.length > 0) throw CommonException.validationFailed(errors);
-  return instance;
-}
 
 /**
  * Offline changes pushed by the sync service on the user's behalf: each goes through the same
@@ -39,9 +36,9 @@ export class MutationsService {
     user: AuthenticatedUser,
     policy: AccessPolicy,
     mutation: CustomerMutationDto,
-    idempotency: IdempotencyKeyHeader | undefined,
-  ): Promise<MutationResult> {
-    if (!idempotency) throw CommonException.validationFailed([{ field: 'Idempotency-Key', message: 'is required: <clientId>:<mutationId>' }]);
+    idempotencyHeader: IdempotencyKeyHeader | undefined,
+  ): Promise<MutationResult<CustomerState>> {
+    const idempotency = requireMutationKey(idempotencyHeader);
     policy.assertCan(ACTIONS[mutation.op]);
     const changes = mutation.changes ?? {};
     const base: WriteBase = { kind: 'merge', baseVersion: mutation.baseVersion ?? 0, base: mutation.base ?? {} };
@@ -69,6 +66,6 @@ export class MutationsService {
   }
 }
 
-function toResult({ customer, status, conflicts }: CustomerWriteResult): MutationResult {
+function toResult({ customer, status, conflicts }: CustomerWriteResult): MutationResult<CustomerState> {
   return { status, version: customer.version, ...(conflicts.length > 0 ? { conflicts } : {}), data: customer };
 }
