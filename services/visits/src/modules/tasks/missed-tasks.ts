@@ -48,9 +48,10 @@ export class MissedTasks implements OnApplicationBootstrap, OnApplicationShutdow
 
   /**
    * Marks as missed the tasks whose due date ended more than `graceHours` before `now`, a batch per
-   * transaction; answers them.
+   * transaction; answers them. `tenantIds` limits the sweep to those tenants (catching up some
+   * tenants at a chosen instant must not touch the others' tasks).
    */
-  async sweep(now = new Date(), graceHours = this.config.missedTasks.graceHours): Promise<VisitTask[]> {
+  async sweep(now = new Date(), graceHours = this.config.missedTasks.graceHours, tenantIds?: readonly string[]): Promise<VisitTask[]> {
     const cutoff = new Date(now.getTime() - graceHours * 3_600_000);
     const missed: VisitTask[] = [];
     for (;;) {
@@ -60,6 +61,7 @@ export class MissedTasks implements OnApplicationBootstrap, OnApplicationShutdow
              SELECT t.id FROM visits.visit_tasks t
              LEFT JOIN visits.tenant_settings s ON s.tenant_id = t.tenant_id
              WHERE t.status IN ('planned', 'dispatched')
+               AND (CAST($3 AS uuid[]) IS NULL OR t.tenant_id = ANY(CAST($3 AS uuid[])))
                -- No time zone is more than a day ahead of UTC: an overdue task is due by the UTC date, a bound the open-task index ranges over.
                AND t.due_date <= CAST(timezone('UTC', CAST($1 AS timestamptz)) AS date)
                AND t.due_date < CAST(timezone(COALESCE(s.time_zone, 'UTC'), CAST($1 AS timestamptz)) AS date)
@@ -70,7 +72,7 @@ export class MissedTasks implements OnApplicationBootstrap, OnApplicationShutdow
            UPDATE visits.visit_tasks t SET status = 'missed', version = t.version + 1, updated_at = now()
            FROM overdue WHERE t.id = overdue.id AND t.status IN ('planned', 'dispatched')
            RETURNING ${taskColumns('t')}`,
-          [cutoff.toISOString(), BATCH],
+          [cutoff.toISOString(), BATCH, tenantIds ?? null],
         );
         const tasks = rows.map(toTask);
         await this.outbox.publishAll(manager, tasks.map((task) => taskEvent('fieldforce.visits.task.missed.v1', task, ['status'])));
