@@ -4,7 +4,8 @@ import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { type AuthenticatedUser } from '@fieldforce/auth';
 import { type CheckInPhase, type CheckInPhoto, type CheckInPoint, type CheckInState } from '@fieldforce/contracts';
 import { OutboxPublisher } from '@fieldforce/messaging';
-import { CommonException } from '@fieldforce/platform';
+import { type IdempotentRequest, IdempotentWrites } from '@fieldforce/persistence';
+import { CommonException, DEFAULT_PAGE_SIZE, type IdempotencyKeyHeader } from '@fieldforce/platform';
 import { CustomerLocationsService } from '../customer-locations/customer-locations.service';
 import { DirectoryService } from '../directory/directory.service';
 import { TrackPointsRepository } from '../trajectories/track-points.repository';
@@ -12,7 +13,7 @@ import { toCheckInState } from './check-in.state';
 import { type CheckInCursor, CheckInsRepository } from './check-ins.repository';
 import { CheckInException } from './check-ins.exception';
 import { type CheckInPhotoDto, type CheckInPointDto, type CheckOutDto, type CreateCheckInDto } from './dto/check-in-point.dto';
-import { DEFAULT_PAGE_SIZE, type ListCheckInsQuery } from './dto/list-check-ins.query';
+import { type ListCheckInsQuery } from './dto/list-check-ins.query';
 import { type ReviewCheckInDto } from './dto/review-check-in.dto';
 import { CheckIn } from './entities/check-in.entity';
 import { assessTrust, overallTrust, type TrustEvidence } from './trust-score';
@@ -56,6 +57,11 @@ function isPrimaryKeyClash(error: unknown): boolean {
   return driverError.code === UNIQUE_VIOLATION && driverError.constraint === 'check_ins_pkey';
 }
 
+/** The write's Idempotency-Key as the key store wants it: the user's own, in their tenant. */
+function idempotentRequest(user: AuthenticatedUser, header: IdempotencyKeyHeader | undefined): IdempotentRequest | undefined {
+  return header && { tenantId: user.tenantId, principal: user.userId, key: header.key, fingerprint: header.fingerprint };
+}
+
 function encodeCursor(checkIn: CheckIn): string {
   return Buffer.from(JSON.stringify([checkIn.checkedInAt.toISOString(), checkIn.id]), 'utf8').toString('base64url');
 }
@@ -92,19 +98,26 @@ export class CheckInsService {
     private readonly customers: CustomerLocationsService,
     private readonly directory: DirectoryService,
     private readonly outbox: OutboxPublisher,
+    private readonly writes: IdempotentWrites,
   ) {}
 
   /**
    * Records a check-in of the user at a customer, judged by the trust checks, and publishes
    * `check-in.recorded` in the same transaction. Flagged check-ins are stored like verified ones.
-   * Repeating a check-in (same id, same content) answers the stored one and records nothing.
+   * Repeating a check-in (same id, same content) answers the stored one and records nothing; so
+   * does replaying its Idempotency-Key (the first answer, stored with the check-in).
    */
-  async record(user: AuthenticatedUser, input: CreateCheckInDto, now = new Date()): Promise<{ checkIn: CheckInState; created: boolean }> {
+  async record(
+    user: AuthenticatedUser,
+    input: CreateCheckInDto,
+    idempotency?: IdempotencyKeyHeader,
+    now = new Date(),
+  ): Promise<{ checkIn: CheckInState; created: boolean }> {
     const id = input.id.toLowerCase();
-    const replay = await this.replayOf(user, id, input);
-    if (replay) return { checkIn: replay, created: false };
-    try {
-      const checkIn = await this.dataSource.transaction(async (manager) => {
+    const attempt = () =>
+      this.writes.run(idempotentRequest(user, idempotency), async (manager) => {
+        const replay = await this.replayOf(manager, user, id, input);
+        if (replay) return { checkIn: replay, created: false };
         const phase = await this.judge(manager, {
           checkInId: id,
           tenantId: user.tenantId,
@@ -137,28 +150,30 @@ export class CheckInsService {
           review: null,
         });
         await this.checkIns.addPhotos(manager, { id, tenantId: user.tenantId }, 'check-in', phase.photos);
-        return this.publish(manager, 'fieldforce.checkins.check-in.recorded.v1', await repository.findOneByOrFail({ id }));
+        return { checkIn: await this.publish(manager, 'fieldforce.checkins.check-in.recorded.v1', await repository.findOneByOrFail({ id })), created: true };
       });
-      await this.directory.rememberUser(user);
-      return { checkIn, created: true };
+    let outcome: Awaited<ReturnType<typeof attempt>>;
+    try {
+      outcome = await attempt();
     } catch (error) {
       if (!isPrimaryKeyClash(error)) throw error;
-      // A concurrent retry of the same check-in won the race: answer like any replay.
-      const concurrent = await this.replayOf(user, id, input);
-      if (!concurrent) throw error;
-      return { checkIn: concurrent, created: false };
+      // A concurrent retry of the same check-in won the race: now it is found and answered like any replay.
+      outcome = await attempt();
     }
+    if (outcome.result.created && !outcome.replayed) await this.directory.rememberUser(user);
+    return outcome.result;
   }
 
   /**
    * Records the user's check-out of their own check-in, judged by the same checks; the record's
    * score and reasons then cover both phases. A flagged check-out reopens a review already made.
-   * Repeating the same check-out answers the record as it is.
+   * Repeating the same check-out answers the record as it is; replaying its Idempotency-Key
+   * answers the first answer.
    */
-  async checkOut(user: AuthenticatedUser, id: string, input: CheckOutDto, now = new Date()): Promise<CheckInState> {
+  async checkOut(user: AuthenticatedUser, id: string, input: CheckOutDto, idempotency?: IdempotencyKeyHeader, now = new Date()): Promise<CheckInState> {
     const point = toPoint(input.point);
     const photos = toPhotos(input.photos);
-    return this.dataSource.transaction(async (manager) => {
+    const { result } = await this.writes.run(idempotentRequest(user, idempotency), async (manager) => {
       const checkIn = await this.checkIns.findVisible(user, id, { manager, forUpdate: true });
       if (!checkIn || checkIn.userId !== user.userId) throw CheckInException.notFound(id);
       if (checkIn.checkOut) {
@@ -191,6 +206,7 @@ export class CheckInsService {
       await this.checkIns.addPhotos(manager, checkIn, 'check-out', photos);
       return this.publish(manager, 'fieldforce.checkins.check-in.checked-out.v1', checkIn);
     });
+    return result;
   }
 
   /**
@@ -288,8 +304,8 @@ export class CheckInsService {
   }
 
   /** The stored check-in when `id` exists with the same content; a conflict when it exists otherwise. */
-  private async replayOf(user: AuthenticatedUser, id: string, input: CreateCheckInDto): Promise<CheckInState | undefined> {
-    const stored = await this.dataSource.getRepository(CheckIn).findOneBy({ id });
+  private async replayOf(manager: EntityManager, user: AuthenticatedUser, id: string, input: CreateCheckInDto): Promise<CheckInState | undefined> {
+    const stored = await manager.getRepository(CheckIn).findOneBy({ id });
     if (!stored) return undefined;
     const same =
       stored.tenantId === user.tenantId &&
