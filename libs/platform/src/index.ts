@@ -65,3 +65,24 @@ export {
   changesAs,
   requireMutationKey,
 } from './mutations/mutation-envelope';
+export {
+  DEFAULT_UPLOADS_URL,
+  type UploadsConfig,
+  type UploadsEnvVariables,
+  toUploadsConfig,
+  withUploadsEnv,
+} from './uploads/uploads-config';
+export {
+  type UploadRejection,
+  UPLOADS_RETRY_AFTER_SECONDS,
+  UploadVerificationErrorCode,
+  UploadVerificationException,
+  uploadVerificationProblems,
+} from './uploads/upload-verification.exception';
+export {
+  type UploadCaller,
+  type UploadReference,
+  UploadVerifier,
+  type VerifiedUpload,
+} from './uploads/upload-verifier';
+export { UploadsModule } from './uploads/uploads.module';

@@ -56,9 +56,17 @@ function statusProblem(status: number, detail: string): ProblemBody {
   };
 }
 
+/** The `Retry-After` seconds of a 429 or 503 whose details name them (`details.retryAfterSeconds`). */
+function retryAfterOf(problem: ProblemBody): number | undefined {
+  const seconds = problem.details?.retryAfterSeconds;
+  if (problem.status !== 429 && problem.status !== 503) return undefined;
+  return typeof seconds === 'number' && Number.isSafeInteger(seconds) && seconds > 0 ? seconds : undefined;
+}
+
 /**
  * Renders every error as `application/problem+json`: domain exceptions through the service's
  * code mappings, Nest/Fastify HTTP errors by status, anything else as a 500 with an error id.
+ * A 429 or 503 whose details name `retryAfterSeconds` also answers them as `Retry-After`.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -72,6 +80,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const body = this.render(exception, request);
     if (reply.sent) return;
+    const retryAfter = retryAfterOf(body);
+    if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   }
 
