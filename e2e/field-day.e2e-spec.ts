@@ -263,12 +263,12 @@ describe('a field day through the gateway', () => {
     await eventually('the plan covers every customer', async () => {
       const generated = await call<{ created: number; byOwner: Record<string, number> }>('POST', '/api/v1/visit-plans/generate', { token: adminToken, body: week });
       expectStatus(generated, 200, 'POST /api/v1/visit-plans/generate');
-      const listed = await call<{ items: Task[] }>('GET', '/api/v1/visit-tasks?limit=500', { token: adminToken });
+      const listed = await call<{ items: Task[] }>('GET', '/api/v1/visit-tasks?limit=200', { token: adminToken });
       tasks = listed.body.items;
       return customers.every((customer) => tasks.some((task) => task.customerId === customer.id));
     }, EVENTS_MS);
 
-    const seen = await call<{ items: Task[] }>('GET', '/api/v1/visit-tasks?limit=500', { token: (await login('rita')).accessToken });
+    const seen = await call<{ items: Task[] }>('GET', '/api/v1/visit-tasks?limit=200', { token: (await login('rita')).accessToken });
     expectStatus(seen, 200, 'GET /api/v1/visit-tasks (rep)');
     expect(seen.body.items.length).toBe(tasks.length);
     for (const task of seen.body.items) expect(task).toMatchObject({ assigneeId: repId, status: 'planned' });

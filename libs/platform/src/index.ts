@@ -86,3 +86,4 @@ export {
   type VerifiedUpload,
 } from './uploads/upload-verifier';
 export { UploadsModule } from './uploads/uploads.module';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageCursor, PageLimit, PageQuery } from './http/page-query';
