@@ -1,5 +1,6 @@
 import { CommonException } from '@fieldforce/platform';
-import { DEFAULT_PAGE_SIZE, encodeCursor, pageRequest, toPage } from './pagination';
+import { DEFAULT_PAGE_SIZE } from '@fieldforce/platform';
+import { encodeCursor, pageRequest, toPage } from './pagination';
 
 const ID = '0190d6a2-2222-7222-8222-222222222222';
 

@@ -1,29 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { CommonException } from '@fieldforce/platform';
-
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
+import { CommonException, DEFAULT_PAGE_SIZE, type PageQuery } from '@fieldforce/platform';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** `?cursor=&limit=` of every list. */
-export class PageQueryDto {
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
-}
 
 /** A page of a list: the items and the cursor of the next page (null on the last one). */
 export interface Page<T> {
@@ -43,7 +20,7 @@ export function encodeCursor(lastId: string): string {
 }
 
 /** The page a query asks for; a cursor this service did not make is a 400. */
-export function pageRequest(query: PageQueryDto): PageRequest {
+export function pageRequest(query: PageQuery): PageRequest {
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   if (query.cursor === undefined) return { after: null, limit };
   const after = Buffer.from(query.cursor, 'base64url').toString('utf8');

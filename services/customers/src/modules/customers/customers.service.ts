@@ -6,7 +6,7 @@ import { type CustomerState, uuidv7 } from '@fieldforce/contracts';
 import { DELETED_FIELD, type FieldConflict, type FieldStamps, stamp, threeWayMerge } from '@fieldforce/merge';
 import { type OutboxEventInput, OutboxPublisher } from '@fieldforce/messaging';
 import { IdempotentWrites } from '@fieldforce/persistence';
-import { CommonException, type IdempotencyKeyHeader } from '@fieldforce/platform';
+import { CommonException, DEFAULT_PAGE_SIZE, type IdempotencyKeyHeader } from '@fieldforce/platform';
 import { assertValidLocation, type LatLng } from '../geo/geo';
 import { customerSettingsIssues, CustomerSettingsService, type TenantCustomerSettings } from '../settings/customer-settings.service';
 import { changeEvent } from './customer-events';
@@ -27,7 +27,7 @@ import {
 import { CustomerException } from './customers.exception';
 import { type CustomerFilters, CustomersRepository } from './customers.repository';
 import { type CustomerListItem, type CustomerPage } from './dto/customer.response';
-import { DEFAULT_PAGE_SIZE, type ListCustomersQuery } from './dto/list-customers.query';
+import { type ListCustomersQuery } from './dto/list-customers.query';
 import { type CreateCustomerDto } from './dto/create-customer.dto';
 import { type UpdateCustomerDto } from './dto/update-customer.dto';
 import { Customer } from './entities/customer.entity';

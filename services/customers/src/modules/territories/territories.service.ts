@@ -5,7 +5,7 @@ import { applyDataScope, type AuthenticatedUser, isInScope } from '@fieldforce/a
 import { uuidv7 } from '@fieldforce/contracts';
 import { OutboxPublisher } from '@fieldforce/messaging';
 import { type AggregateChanges, IdempotentWrites, updateVersioned } from '@fieldforce/persistence';
-import { CommonException, type IdempotencyKeyHeader } from '@fieldforce/platform';
+import { CommonException, DEFAULT_PAGE_SIZE, type IdempotencyKeyHeader } from '@fieldforce/platform';
 import { CustomerOwners } from '../customers/customer-owners';
 import { type ExpectedVersion, idempotentRequest } from '../customers/customer-writes';
 import { decodeCursor, encodeCursor, filtersKey } from '../customers/list-cursor';
@@ -17,7 +17,6 @@ import { TerritoryException } from './territories.exception';
 import { changedTerritoryFields, territoryEvent, toTerritoryState } from './territory-events';
 
 const TERRITORY = 'territory';
-const DEFAULT_PAGE_SIZE = 50;
 /** What a `created` event lists as set. */
 const CREATED_FIELDS = ['name', 'geometry', 'ownerId', 'orgUnitId', 'orgPath'];
 

@@ -2,7 +2,8 @@ import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, 
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
 import { entityTag, ifMatchVersion } from '@fieldforce/platform';
-import { PageQueryDto, pageRequest } from '../../common/pagination';
+import { PageQuery } from '@fieldforce/platform';
+import { pageRequest } from '../../common/pagination';
 import { Authenticated, CurrentCaller, RequireAction } from '../access/access.decorators';
 import { type Caller } from '../access/caller';
 import { CreateRoleDto, UpdateRoleDto } from './dto/role.dto';
@@ -17,7 +18,7 @@ export class RolesController {
 
   @Get()
   @ApiOkResponse({ type: RolePageResponse })
-  list(@CurrentCaller() caller: Caller, @Query() query: PageQueryDto): Promise<RolePageResponse> {
+  list(@CurrentCaller() caller: Caller, @Query() query: PageQuery): Promise<RolePageResponse> {
     return this.roles.list(caller.tenantId, pageRequest(query));
   }
 

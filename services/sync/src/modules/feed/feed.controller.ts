@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type AccessPolicy, type AuthenticatedUser, CurrentPolicy, CurrentUser } from '@fieldforce/auth';
-import { PullQuery, DEFAULT_PAGE_SIZE } from './dto/pull.query';
+import { PullQuery } from './dto/pull.query';
 import { PullResponse } from './dto/pull.response';
 import { type FeedPage, FeedService } from './feed.service';
+import { DEFAULT_PAGE_SIZE } from '@fieldforce/platform';
 
 @ApiTags('sync')
 @ApiBearerAuth()

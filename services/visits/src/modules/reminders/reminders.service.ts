@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { type ReminderState } from '@fieldforce/contracts';
 import { type AuthenticatedUser } from '@fieldforce/auth';
 import { OutboxPublisher } from '@fieldforce/messaging';
-import { InjectConfig } from '@fieldforce/platform';
+import { DEFAULT_PAGE_SIZE, InjectConfig } from '@fieldforce/platform';
 import { type VisitsConfig } from '../../config/visits.config';
 import { type ListRemindersQuery } from './dto/reminder.dto';
 import { ReminderException } from './reminders.exception';
@@ -58,7 +58,7 @@ export class RemindersService {
 
   /** The caller's reminders, newest first. */
   async list(user: AuthenticatedUser, query: ListRemindersQuery): Promise<ReminderPage> {
-    return this.reminders.list(user.tenantId, user.userId, query.status, query.cursor, query.limit ?? 50);
+    return this.reminders.list(user.tenantId, user.userId, query.status, query.cursor, query.limit ?? DEFAULT_PAGE_SIZE);
   }
 
   /** Closes one of the caller's open reminders; dismissing it again answers it unchanged. */

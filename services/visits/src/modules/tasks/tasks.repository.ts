@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { dataScopeCondition, type ScopeSubject } from '@fieldforce/auth';
+import { type FieldStamps } from '@fieldforce/merge';
 import { type ListTasksQuery, type VisitTask } from './dto/task.dto';
 import { type TaskStatus } from './task-state-machine';
+import { DEFAULT_PAGE_SIZE } from '@fieldforce/platform';
 
 /** A visit task as stored. */
 export interface TaskRow {
@@ -98,6 +100,17 @@ export class TasksRepository {
     );
   }
 
+  /** The per-field change stamps of a task (libs/merge): at which version and rank each mergeable field last changed. */
+  async stampsOf(manager: EntityManager, id: string): Promise<FieldStamps> {
+    const [row] = await manager.query<{ field_stamps: FieldStamps }[]>('SELECT field_stamps FROM visits.visit_tasks WHERE id = $1', [id]);
+    return row?.field_stamps ?? {};
+  }
+
+  /** Records `stamps` over a task's earlier ones (the fields a write changed, at its version and the writer's rank). */
+  async addStamps(manager: EntityManager, id: string, stamps: FieldStamps): Promise<void> {
+    await manager.query('UPDATE visits.visit_tasks SET field_stamps = field_stamps || $2::jsonb WHERE id = $1', [id, JSON.stringify(stamps)]);
+  }
+
   /** The task if `subject` may see it; `lock` holds the row for a write. */
   async find(subject: ScopeSubject, id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<VisitTask | undefined> {
     const query = this.scoped(manager, subject).andWhere('t.id = :id', { id });
@@ -129,7 +142,7 @@ export class TasksRepository {
 
   /** The tasks `subject` may see that match the filters, by due date then id, a page at a time. */
   async list(subject: ScopeSubject, filters: ListTasksQuery): Promise<TaskPage> {
-    const limit = filters.limit ?? 50;
+    const limit = filters.limit ?? DEFAULT_PAGE_SIZE;
     const query = this.scoped(this.dataSource.manager, subject);
     if (filters.assigneeId) query.andWhere('t.assignee_id = :assigneeId', { assigneeId: filters.assigneeId });
     if (filters.customerId) query.andWhere('t.customer_id = :customerId', { customerId: filters.customerId });

@@ -1,10 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsDate, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { PageCursor, PageLimit } from '@fieldforce/platform';
 
-/** Longest page a list answers; a larger `limit` is a 400. */
-export const MAX_PAGE_SIZE = 200;
-export const DEFAULT_PAGE_SIZE = 50;
 /** Widest `near` search. */
 export const MAX_NEAR_RADIUS_M = 500_000;
 
@@ -13,18 +11,10 @@ const asList = () => Transform(({ value }: { value: unknown }) => (value === und
 
 /** The query of `GET /customers`: a page (cursor, limit) and filters that all must hold. */
 export class ListCustomersQuery {
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
+  @PageCursor()
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @PageLimit()
   limit?: number;
 
   @ApiPropertyOptional({ type: [String], description: 'Any of these grades' })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsDefined, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Min, ValidateIf } from 'class-validator';
+import { PageCursor, PageLimit } from '@fieldforce/platform';
 
 const GEOMETRY_DOC: ApiPropertyOptions = {
   type: 'object',
@@ -70,18 +70,10 @@ export class UpdateTerritoryDto {
 }
 
 export class ListTerritoriesQuery {
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
+  @PageCursor()
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageLimit()
   limit?: number;
 }
 

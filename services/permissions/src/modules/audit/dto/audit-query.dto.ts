@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
-import { PageQueryDto } from '../../../common/pagination';
+import { PageQuery } from '@fieldforce/platform';
 import { AUDITED_ENTITIES, type AuditedEntity } from '../entities/audit-entry.entity';
 
-export class AuditQueryDto extends PageQueryDto {
+export class AuditQueryDto extends PageQuery {
   @ApiPropertyOptional({ enum: AUDITED_ENTITIES })
   @IsOptional()
   @IsIn(AUDITED_ENTITIES)

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { PageQueryDto } from '../../../common/pagination';
+import { PageQuery } from '@fieldforce/platform';
 
 export class CreateOrgUnitDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Client-chosen id; a replayed create answers the same unit' })
@@ -32,7 +32,7 @@ export class UpdateOrgUnitDto {
   parentId?: string;
 }
 
-export class OrgUnitQueryDto extends PageQueryDto {
+export class OrgUnitQueryDto extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only the direct children of this unit' })
   @IsOptional()
   @IsUUID()

@@ -12,7 +12,7 @@ import {
   Matches,
 } from 'class-validator';
 import { ROLE_NAME_REGEX } from '@fieldforce/contracts';
-import { PageQueryDto } from '../../../common/pagination';
+import { PageQuery } from '@fieldforce/platform';
 
 /** Usernames: letters, digits and `._@-`, compared without case (stored lower-case). */
 export const USERNAME_REGEX = /^[a-z0-9][a-z0-9._@-]{0,99}$/;
@@ -93,7 +93,7 @@ export class UpdateUserDto {
   password?: string;
 }
 
-export class UserQueryDto extends PageQueryDto {
+export class UserQueryDto extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Users of this unit only' })
   @IsOptional()
   @IsUUID()

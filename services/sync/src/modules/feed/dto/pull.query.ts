@@ -1,9 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageLimit } from '@fieldforce/platform';
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
 /** Client ids are chosen by the app (a per-install id): printable, no spaces. */
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
 
@@ -17,12 +16,7 @@ export class PullQuery {
   @MaxLength(8_000)
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @PageLimit()
   limit?: number;
 
   @ApiPropertyOptional({ description: 'The app install pulling (default: the token’s deviceId); status reports its last cursor' })

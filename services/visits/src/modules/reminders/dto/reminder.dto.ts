@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { REMINDER_STATUSES, type ReminderStatus } from '@fieldforce/contracts';
+import { PageCursor, PageLimit } from '@fieldforce/platform';
 
 export class ListRemindersQuery {
   @ApiPropertyOptional({ enum: REMINDER_STATUSES, description: 'Only reminders in this status; default all' })
@@ -9,14 +9,9 @@ export class ListRemindersQuery {
   @IsIn(REMINDER_STATUSES)
   status?: ReminderStatus;
 
-  @IsOptional()
-  @IsString()
+  @PageCursor()
   cursor?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageLimit()
   limit?: number;
 }

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { type VisitTaskState } from '@fieldforce/contracts';
 import { TASK_STATUSES, type TaskStatus } from '../task-state-machine';
+import { PageCursor, PageLimit } from '@fieldforce/platform';
 
 export class CreateTaskDto {
   @ApiPropertyOptional({ description: 'Client-chosen id; defaults to a new UUIDv7' })
@@ -68,15 +68,10 @@ export class ListTasksQuery {
   @IsISO8601({ strict: true })
   to?: string;
 
-  @IsOptional()
-  @IsString()
+  @PageCursor()
   cursor?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @PageLimit()
   limit?: number;
 }
 
