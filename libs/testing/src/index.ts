@@ -13,3 +13,4 @@ export { eventually, TestEventPublisher } from './event-publisher';
 export { type ServiceProcess, freePort, startServiceProcess } from './service-process';
 export { type TestAccessClaims, type TestSignOptions, type TestTokenClaims, TestJwks, signTestToken, testAccessClaims, testJwks } from './auth';
 export { type CollectedSpan, OtlpCollector, type OtlpRequest } from './otlp-collector';
+export { type SyncUploads, startSyncUploads } from './sync-uploads';

@@ -3,7 +3,7 @@ import { AuthModule } from '@fieldforce/auth';
 import { MessagingModule } from '@fieldforce/messaging';
 import { ObservabilityModule } from '@fieldforce/observability';
 import { PersistenceModule } from '@fieldforce/persistence';
-import { RedisModule } from '@fieldforce/platform';
+import { RedisModule, UploadsModule } from '@fieldforce/platform';
 import { type CheckinsConfig } from './config/checkins.config';
 import { CheckInsModule } from './modules/check-ins/check-ins.module';
 import { CustomerLocationsModule } from './modules/customer-locations/customer-locations.module';
@@ -31,6 +31,7 @@ export class AppModule {
         }),
         RedisModule.forRoot(config.redis),
         AuthModule.forRoot(config.auth),
+        UploadsModule.forRoot(config.uploads),
         DirectoryModule,
         CustomerLocationsModule,
         LivePositionsModule,

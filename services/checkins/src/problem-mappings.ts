@@ -1,5 +1,5 @@
 import { authProblems } from '@fieldforce/auth';
-import { type DomainProblemMapping } from '@fieldforce/platform';
+import { type DomainProblemMapping, uploadVerificationProblems } from '@fieldforce/platform';
 import { checkInProblems } from './modules/check-ins/check-ins.exception';
 import { livePositionProblems } from './modules/live-positions/live-positions.exception';
 import { trajectoryProblems } from './modules/trajectories/trajectories.exception';
@@ -9,5 +9,6 @@ export const checkinsProblemMappings: readonly DomainProblemMapping[] = [
   checkInProblems,
   trajectoryProblems,
   livePositionProblems,
+  uploadVerificationProblems,
   authProblems,
 ];

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { type CheckInState, createEvent, uuidv7 } from '@fieldforce/contracts';
+import { type CheckInState, createEvent } from '@fieldforce/contracts';
 import { eventually, KafkaTopicCollector, TestEventPublisher, type TestTokenClaims } from '@fieldforce/testing';
 import { CheckInsController } from '../src/modules/check-ins/check-ins.controller';
 import { TrackIngestService } from '../src/modules/trajectories/track-ingest.service';
+import { type CapturedPoint, checkInBody as checkInAt } from './factories/check-ins';
 import { customerState } from './factories/customers';
-import { BERLIN, type LatLng, offset } from './factories/track-points';
+import { BERLIN, offset } from './factories/track-points';
 import { type CheckinsTestApp, startCheckinsTestApp } from './support/checkins-test-app';
 
 const CHECK_IN_TOPIC = 'fieldforce.checkins.check-in.v1';
@@ -34,23 +35,7 @@ describe(`${CheckInsController.name} (check-ins)`, () => {
 
   const newRep = (org = 'emea.north'): Promise<TestUser> => newUser({ roles: ['rep'], org });
 
-  function checkInBody(overrides: Record<string, unknown> = {}, point: Partial<{ at: LatLng; accuracyM: number; capturedAt: Date; isMock: boolean }> = {}) {
-    const at = point.at ?? offset(BERLIN, 12, 5);
-    return {
-      id: uuidv7(),
-      customerId: shop.id,
-      deviceId: 'phone-1',
-      point: {
-        lat: at.lat,
-        lng: at.lng,
-        accuracyM: point.accuracyM ?? 8,
-        capturedAt: (point.capturedAt ?? new Date(Date.now() - 1000)).toISOString(),
-        provider: 'fused',
-        isMock: point.isMock ?? false,
-      },
-      ...overrides,
-    };
-  }
+  const checkInBody = (overrides: Record<string, unknown> = {}, point: Partial<CapturedPoint> = {}) => checkInAt(shop.id, overrides, point);
 
   const post = (user: TestUser, url: string, payload: object) =>
     service.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${user.token}` }, payload });
@@ -94,7 +79,7 @@ describe(`${CheckInsController.name} (check-ins)`, () => {
     it('verifies a check-in at the customer, answers 201 with distance and score, and publishes check-in.recorded', async () => {
       const rep = await newRep();
       const taskId = randomUUID();
-      const body = checkInBody({ taskId, photos: [{ uploadId: randomUUID(), sha256: 'a'.repeat(63) + '1' }] });
+      const body = checkInBody({ taskId });
 
       const response = await post(rep, '/api/v1/check-ins', body);
 
@@ -200,15 +185,6 @@ describe(`${CheckInsController.name} (check-ins)`, () => {
     it('flags an online check-in whose capture time is far from its arrival', async () => {
       const checkIn = await recorded(await newRep(), {}, { capturedAt: new Date(Date.now() - 2 * 3_600_000) });
       expect(checkIn).toMatchObject({ status: 'flagged', reasons: ['CLOCK_SKEW'] });
-    });
-
-    it("flags a photo already attached to another user's check-in", async () => {
-      const photo = { uploadId: randomUUID(), sha256: randomUUID().replace(/-/g, '').padEnd(64, '0') };
-      await recorded(await newRep(), { photos: [photo] });
-
-      const reused = await recorded(await newRep(), { photos: [{ ...photo, uploadId: randomUUID() }] });
-
-      expect(reused).toMatchObject({ status: 'flagged', reasons: ['PHOTO_REUSED'] });
     });
 
     it('flags a check-in at a customer whose location is unknown', async () => {

@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
 import { type AuthConfig, toAuthConfig, withAuthEnv } from '@fieldforce/auth';
-import { BaseServiceEnv, type ServiceConfig, toServiceConfig } from '@fieldforce/platform';
+import { BaseServiceEnv, type ServiceConfig, toServiceConfig, toUploadsConfig, type UploadsConfig, withUploadsEnv } from '@fieldforce/platform';
 
 /** Longest retention a tenant may choose for raw track points (ten years). */
 export const MAX_TRACK_RETENTION_DAYS = 3650;
@@ -15,8 +15,11 @@ function applyAll(decorators: PropertyDecorator[]): PropertyDecorator {
   return (target, property) => decorators.forEach((decorator) => decorator(target, property));
 }
 
-/** The checkins service's environment: the shared and auth variables, and its own, with this service's defaults. */
-export class CheckinsEnv extends withAuthEnv(BaseServiceEnv) {
+/**
+ * The checkins service's environment: the shared, auth and uploads (sync, where check-in photos are
+ * verified) variables, and its own, with this service's defaults.
+ */
+export class CheckinsEnv extends withUploadsEnv(withAuthEnv(BaseServiceEnv)) {
   override PORT = 3004;
   override DATABASE_URL = 'postgres://fieldforce_checkins:fieldforce_checkins@127.0.0.1:5432/fieldforce';
   // A batch of 1,000 track points is about 200 kB of JSON; leave room for verbose clients.
@@ -52,6 +55,7 @@ export interface TrackingConfig {
 
 export type CheckinsConfig = ServiceConfig & {
   auth: AuthConfig;
+  uploads: UploadsConfig;
   tracking: TrackingConfig;
   checkIns: { defaultGeofenceRadiusM: number };
 };
@@ -59,6 +63,7 @@ export type CheckinsConfig = ServiceConfig & {
 export const toCheckinsConfig = (env: CheckinsEnv): CheckinsConfig => ({
   ...toServiceConfig('checkins', env),
   auth: toAuthConfig(env),
+  uploads: toUploadsConfig(env),
   tracking: {
     defaultRetentionDays: env.TRACK_RETENTION_DAYS,
     partitionsAheadDays: env.TRACK_PARTITIONS_AHEAD_DAYS,

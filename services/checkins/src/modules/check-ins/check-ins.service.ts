@@ -5,14 +5,14 @@ import { type AuthenticatedUser } from '@fieldforce/auth';
 import { type CheckInPhase, type CheckInPhoto, type CheckInPoint, type CheckInState } from '@fieldforce/contracts';
 import { OutboxPublisher } from '@fieldforce/messaging';
 import { type IdempotentRequest, IdempotentWrites } from '@fieldforce/persistence';
-import { CommonException, type IdempotencyKeyHeader } from '@fieldforce/platform';
+import { CommonException, type IdempotencyKeyHeader, UploadVerifier } from '@fieldforce/platform';
 import { CustomerLocationsService } from '../customer-locations/customer-locations.service';
 import { DirectoryService } from '../directory/directory.service';
 import { TrackPointsRepository } from '../trajectories/track-points.repository';
 import { toCheckInState } from './check-in.state';
 import { type CheckInCursor, CheckInsRepository } from './check-ins.repository';
 import { CheckInException } from './check-ins.exception';
-import { type CheckInPhotoDto, type CheckInPointDto, type CheckOutDto, type CreateCheckInDto } from './dto/check-in-point.dto';
+import { type CheckInPointDto, type CheckOutDto, type CreateCheckInDto } from './dto/check-in-point.dto';
 import { DEFAULT_PAGE_SIZE, type ListCheckInsQuery } from './dto/list-check-ins.query';
 import { type ReviewCheckInDto } from './dto/review-check-in.dto';
 import { CheckIn } from './entities/check-in.entity';
@@ -39,15 +39,15 @@ function toPoint(dto: CheckInPointDto): CheckInPoint {
   };
 }
 
-const toPhotos = (photos: readonly CheckInPhotoDto[] = []): CheckInPhoto[] =>
-  photos.map((photo) => ({ uploadId: photo.uploadId.toLowerCase(), sha256: photo.sha256 }));
+const toPhotoUploadIds = (ids: readonly string[] = []): string[] => ids.map((id) => id.toLowerCase());
 
-function samePhase(stored: CheckInPhase, point: CheckInPoint, photos: readonly CheckInPhoto[]): boolean {
+// A repeated phase names the same uploads; their hashes were verified when it was first recorded.
+function samePhase(stored: CheckInPhase, point: CheckInPoint, photoUploadIds: readonly string[]): boolean {
   const keys: (keyof CheckInPoint)[] = ['lat', 'lng', 'accuracyM', 'capturedAt', 'provider', 'isMock'];
   return (
     keys.every((key) => stored.point[key] === point[key]) &&
-    stored.photos.length === photos.length &&
-    stored.photos.every((photo, index) => photo.uploadId === photos[index]!.uploadId && photo.sha256 === photos[index]!.sha256)
+    stored.photos.length === photoUploadIds.length &&
+    stored.photos.every((photo, index) => photo.uploadId === photoUploadIds[index])
   );
 }
 
@@ -99,6 +99,7 @@ export class CheckInsService {
     private readonly directory: DirectoryService,
     private readonly outbox: OutboxPublisher,
     private readonly writes: IdempotentWrites,
+    private readonly uploads: UploadVerifier,
   ) {}
 
   /**
@@ -106,10 +107,13 @@ export class CheckInsService {
    * `check-in.recorded` in the same transaction. Flagged check-ins are stored like verified ones.
    * Repeating a check-in (same id, same content) answers the stored one and records nothing; so
    * does replaying its Idempotency-Key (the first answer, stored with the check-in).
+   * `photoUploadIds` must be complete uploads of the user, read from sync with `authorization` (the
+   * caller's own header): 422 naming the field otherwise, 503 with nothing recorded while sync cannot say.
    */
   async record(
     user: AuthenticatedUser,
     input: CreateCheckInDto,
+    authorization: string,
     idempotency?: IdempotencyKeyHeader,
     now = new Date(),
   ): Promise<{ checkIn: CheckInState; created: boolean }> {
@@ -124,7 +128,7 @@ export class CheckInsService {
           userId: user.userId,
           customerId: input.customerId.toLowerCase(),
           point: toPoint(input.point),
-          photos: toPhotos(input.photos),
+          photos: await this.verifiedPhotos(user, authorization, input.photoUploadIds),
           offline: input.offline ?? false,
           receivedAt: now,
         });
@@ -168,19 +172,27 @@ export class CheckInsService {
    * Records the user's check-out of their own check-in, judged by the same checks; the record's
    * score and reasons then cover both phases. A flagged check-out reopens a review already made.
    * Repeating the same check-out answers the record as it is; replaying its Idempotency-Key
-   * answers the first answer.
+   * answers the first answer. Photos are verified as for `record`.
    */
-  async checkOut(user: AuthenticatedUser, id: string, input: CheckOutDto, idempotency?: IdempotencyKeyHeader, now = new Date()): Promise<CheckInState> {
+  async checkOut(
+    user: AuthenticatedUser,
+    id: string,
+    input: CheckOutDto,
+    authorization: string,
+    idempotency?: IdempotencyKeyHeader,
+    now = new Date(),
+  ): Promise<CheckInState> {
     const point = toPoint(input.point);
-    const photos = toPhotos(input.photos);
+    const photoUploadIds = toPhotoUploadIds(input.photoUploadIds);
     const { result } = await this.writes.run(idempotentRequest(user, idempotency), async (manager) => {
       const checkIn = await this.checkIns.findVisible(user, id, { manager, forUpdate: true });
       if (!checkIn || checkIn.userId !== user.userId) throw CheckInException.notFound(id);
       if (checkIn.checkOut) {
-        if (samePhase(checkIn.checkOut, point, photos)) return toCheckInState(checkIn);
+        if (samePhase(checkIn.checkOut, point, photoUploadIds)) return toCheckInState(checkIn);
         throw CheckInException.alreadyCheckedOut(id);
       }
       if (new Date(point.capturedAt) < checkIn.checkedInAt) throw CheckInException.checkOutBeforeCheckIn(id);
+      const photos = await this.verifiedPhotos(user, authorization, photoUploadIds);
       const phase = await this.judge(manager, {
         checkInId: checkIn.id,
         tenantId: checkIn.tenantId,
@@ -259,6 +271,17 @@ export class CheckInsService {
     return { items: items.map(toCheckInState), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
   }
 
+  /**
+   * The phase's photos with the hashes sync verified (never a device's claim), in the order given.
+   * Called inside the write's transaction after the replay checks, so a retry of a recorded phase
+   * needs no answer from sync; the wait is bounded by UPLOADS_TIMEOUT_MS.
+   */
+  private async verifiedPhotos(user: AuthenticatedUser, authorization: string, uploadIds: readonly string[] = []): Promise<CheckInPhoto[]> {
+    const references = uploadIds.map((uploadId, index) => ({ field: `photoUploadIds.${index}`, uploadId }));
+    const uploads = await this.uploads.verifyOwn({ userId: user.userId, authorization }, references);
+    return uploads.map((upload) => ({ uploadId: upload.id, sha256: upload.sha256 }));
+  }
+
   /** Judges one phase against the customer, the user's previous position, the clocks and earlier photos. */
   private async judge(manager: EntityManager, input: PhaseInput): Promise<CheckInPhase> {
     const capturedAt = new Date(input.point.capturedAt);
@@ -314,7 +337,7 @@ export class CheckInsService {
       stored.taskId === (input.taskId?.toLowerCase() ?? null) &&
       stored.deviceId === input.deviceId &&
       stored.offline === (input.offline ?? false) &&
-      samePhase(stored.checkIn, toPoint(input.point), toPhotos(input.photos));
+      samePhase(stored.checkIn, toPoint(input.point), toPhotoUploadIds(input.photoUploadIds));
     if (!same) throw CheckInException.alreadyExists(id);
     return toCheckInState(stored);
   }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
   IsBoolean,
   IsISO8601,
   IsNumber,
@@ -12,9 +13,11 @@ import {
   Matches,
   Max,
   Min,
-  ValidateNested,
 } from 'class-validator';
 import { NestedObject } from '@fieldforce/platform';
+
+/** Photos one check-in or check-out may attach. */
+export const MAX_PHOTOS_PER_PHASE = 10;
 
 const finite = { allowNaN: false, allowInfinity: false } as const;
 // An instant with an explicit offset: a local time without one would be guessed.
@@ -55,29 +58,27 @@ export class CheckInPointDto {
   isMock!: boolean;
 }
 
-/** A photo of the visit: its upload and the SHA-256 of its bytes, as the device computed it. */
-export class CheckInPhotoDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  uploadId!: string;
-
-  @ApiProperty({ pattern: '^[0-9a-f]{64}$' })
-  @Matches(/^[0-9a-f]{64}$/, { message: 'sha256 must be 64 lower-case hex digits' })
-  sha256!: string;
-}
-
 /** What a check-out and a check-in both carry. */
 export class CheckOutDto {
   @ApiProperty({ type: CheckInPointDto })
   @NestedObject(() => CheckInPointDto)
   point!: CheckInPointDto;
 
-  @ApiPropertyOptional({ type: [CheckInPhotoDto] })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    isArray: true,
+    maxItems: MAX_PHOTOS_PER_PHASE,
+    description:
+      "Photos of the visit: ids of the user's own complete uploads (tus, `/api/v1/uploads`). Each is verified with sync, and the " +
+      'SHA-256 sync verified is what the photo-reuse check compares (422 naming the field for an unknown, foreign or incomplete upload).',
+  })
   @IsOptional()
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => CheckInPhotoDto)
-  photos?: CheckInPhotoDto[];
+  @IsArray()
+  @ArrayMaxSize(MAX_PHOTOS_PER_PHASE)
+  @IsUUID('all', { each: true, message: 'each of photoUploadIds must be an upload id (UUID)' })
+  @ArrayUnique((id: unknown) => (typeof id === 'string' ? id.toLowerCase() : id), { message: 'photoUploadIds must not list a photo twice' })
+  photoUploadIds?: string[];
 
   @ApiPropertyOptional({ description: 'Recorded without a connection and sent later', default: false })
   @IsOptional()

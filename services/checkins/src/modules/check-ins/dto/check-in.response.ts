@@ -1,7 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CHECK_IN_STATUSES, type CheckInStatus, TRUST_REASONS, type TrustReason } from '@fieldforce/contracts';
-import { CheckInPhotoDto, CheckInPointDto } from './check-in-point.dto';
+import { CheckInPointDto } from './check-in-point.dto';
 import { REVIEW_DECISIONS, type ReviewDecision } from './review-check-in.dto';
+
+/** A photo of a phase: its upload and the SHA-256 sync verified for its bytes. */
+export class CheckInPhotoResponse {
+  @ApiProperty({ format: 'uuid' }) uploadId!: string;
+  @ApiProperty({ pattern: '^[0-9a-f]{64}$' }) sha256!: string;
+}
 
 export class CheckInPhaseResponse {
   @ApiProperty({ type: CheckInPointDto }) point!: CheckInPointDto;
@@ -10,7 +16,7 @@ export class CheckInPhaseResponse {
   distanceM!: number | null;
   @ApiProperty({ minimum: 0, maximum: 100 }) trustScore!: number;
   @ApiProperty({ enum: TRUST_REASONS, isArray: true }) reasons!: TrustReason[];
-  @ApiProperty({ type: [CheckInPhotoDto] }) photos!: CheckInPhotoDto[];
+  @ApiProperty({ type: [CheckInPhotoResponse] }) photos!: CheckInPhotoResponse[];
 }
 
 export class CheckInReviewResponse {
