@@ -9,6 +9,7 @@ import { CheckInsModule } from './modules/check-ins/check-ins.module';
 import { CustomerLocationsModule } from './modules/customer-locations/customer-locations.module';
 import { DirectoryModule } from './modules/directory/directory.module';
 import { LivePositionsModule } from './modules/live-positions/live-positions.module';
+import { MutationsModule } from './modules/mutations/mutations.module';
 import { TrajectoriesModule } from './modules/trajectories/trajectories.module';
 
 /** The checkins service: check-ins, trajectories and live positions over its schema, outbox, Redis and access control. */
@@ -36,6 +37,7 @@ export class AppModule {
         CustomerLocationsModule,
         LivePositionsModule,
         CheckInsModule,
+        MutationsModule,
         TrajectoriesModule,
       ],
     };

@@ -208,18 +208,19 @@ describe('POST /api/v1/sync/push', () => {
       const invalid = createOf(queue, { name: '' });
       const forbidden = createOf(queue, { creditLimit: 1_000_000 });
       const valid = createOf(queue);
-      const unsupported = queue.add({ entity: 'visit-task-report', entityId: randomUUID(), op: 'create', baseVersion: 0, base: {}, changes: { answers: {} } });
-      const checkIn = queue.add({ entity: 'check-in', entityId: randomUUID(), op: 'create', baseVersion: 0, base: {}, changes: {} });
+      // Entities no service owns (names are exact): sync rejects them itself, without an owner call.
+      const unsupported = queue.add({ entity: 'expense-claim', entityId: randomUUID(), op: 'create', baseVersion: 0, base: {}, changes: { amount: 12 } });
+      const alsoUnsupported = queue.add({ entity: 'Customer', entityId: randomUUID(), op: 'create', baseVersion: 0, base: {}, changes: {} });
       const alsoValid = queue.add({ entityId: valid.entityId, op: 'update', baseVersion: 1, base: valid.changes, changes: { tags: ['pharmacy', 'night'] } });
 
-      const answer = await push(platform.sync, rep, { clientId: queue.clientId, mutations: [invalid, forbidden, valid, unsupported, checkIn, alsoValid] });
+      const answer = await push(platform.sync, rep, { clientId: queue.clientId, mutations: [invalid, forbidden, valid, unsupported, alsoUnsupported, alsoValid] });
 
       expect(answer.status).toBe(200);
       expect(statuses(answer.body.results)).toEqual(['rejected', 'rejected', 'applied', 'rejected', 'rejected', 'applied']);
       const [first, second, , third, fourth] = answer.body.results as [MutationResult, MutationResult, MutationResult, MutationResult, MutationResult];
       expect(first.problem).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'changes.name' })] });
       expect(second.problem).toMatchObject({ status: 403 });
-      expect(third.problem).toMatchObject({ status: 422, code: 'SYNC_ENTITY_NOT_SUPPORTED', details: { entity: 'visit-task-report', supported: ['customer'] } });
+      expect(third.problem).toMatchObject({ status: 422, code: 'SYNC_ENTITY_NOT_SUPPORTED', details: { entity: 'expense-claim', supported: expect.arrayContaining(['customer', 'check-in']) } });
       expect(fourth.problem).toMatchObject({ code: 'SYNC_ENTITY_NOT_SUPPORTED' });
       expect((await readCustomer(platform, rep, invalid.entityId)).status).toBe(404);
       expect((await readCustomer(platform, supervisor, forbidden.entityId)).status).toBe(404);

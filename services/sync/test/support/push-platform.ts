@@ -217,7 +217,7 @@ export async function customerEvents(platform: PushPlatform, customerId: string)
 }
 
 /** The results sync stored for a client, by mutation id. */
-export async function storedResults(platform: PushPlatform, clientId: string): Promise<MutationResult[]> {
+export async function storedResults(platform: Pick<PushPlatform, 'db'>, clientId: string): Promise<MutationResult[]> {
   const { rows } = await platform.db.query<{ result: MutationResult }>(
     'SELECT result FROM sync.mutation_results WHERE client_id = $1 ORDER BY mutation_id',
     [clientId],

@@ -11,11 +11,13 @@ export interface MutationOwner {
 
 /**
  * Entity → owner. Supporting another entity is one entry here, once its owner serves the
- * mutation contract (services/sync/README.md, push). Visit-task reports and check-ins have no
- * internal mutation endpoint yet: their mutations are answered `rejected` (SYNC_ENTITY_NOT_SUPPORTED).
+ * mutation contract (services/sync/README.md, push). Visit-task reports have no internal mutation
+ * endpoint yet: their mutations are answered `rejected` (SYNC_ENTITY_NOT_SUPPORTED).
  */
 export const MUTATION_OWNERS: Readonly<Record<string, MutationOwner>> = {
   customer: { service: 'customers', path: '/internal/v1/mutations' },
+  // An offline check-in (create) and its check-out (update); checkins refuses deletes (evidence stays).
+  'check-in': { service: 'checkins', path: '/internal/v1/mutations' },
 };
 
 /** The owner of `entity`, or undefined when push does not support it. */
