@@ -14,3 +14,4 @@ export { type ServiceProcess, freePort, startServiceProcess } from './service-pr
 export { type TestAccessClaims, type TestSignOptions, type TestTokenClaims, TestJwks, signTestToken, testAccessClaims, testJwks } from './auth';
 export { type CollectedSpan, OtlpCollector, type OtlpRequest } from './otlp-collector';
 export { type SyncUploads, startSyncUploads } from './sync-uploads';
+export { type Platform, type PlatformOptions, type PlatformService, PLATFORM_SERVICES, startPlatform } from './platform';

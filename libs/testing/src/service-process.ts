@@ -9,6 +9,8 @@ export interface ServiceProcess {
   name: string;
   url: string;
   port: number;
+  /** The process id, for CPU accounting. */
+  pid: number;
   /** What the process printed, for failure messages. */
   output(): string;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code or signal. */
@@ -57,6 +59,7 @@ export async function startServiceProcess(
     name,
     url,
     port,
+    pid: child.pid ?? 0,
     output: () => output,
     stop: async (graceMs = 15_000) => {
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);

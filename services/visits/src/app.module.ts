@@ -3,7 +3,7 @@ import { AuthModule } from '@fieldforce/auth';
 import { MessagingModule } from '@fieldforce/messaging';
 import { ObservabilityModule } from '@fieldforce/observability';
 import { PersistenceModule } from '@fieldforce/persistence';
-import { RedisModule } from '@fieldforce/platform';
+import { RedisModule, UploadsModule } from '@fieldforce/platform';
 import { type VisitsConfig } from './config/visits.config';
 import { CheckInsModule } from './modules/check-ins/check-ins.module';
 import { CoverageModule } from './modules/coverage-reports/coverage-reports.module';
@@ -36,6 +36,7 @@ export class AppModule {
         }),
         RedisModule.forRoot(config.redis),
         AuthModule.forRoot(config.auth),
+        UploadsModule.forRoot(config.uploads),
         CustomersModule,
         TemplatesModule,
         TasksModule,

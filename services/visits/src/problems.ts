@@ -1,5 +1,5 @@
 import { authProblems } from '@fieldforce/auth';
-import { type DomainProblemMapping } from '@fieldforce/platform';
+import { type DomainProblemMapping, uploadVerificationProblems } from '@fieldforce/platform';
 import { coverageProblems } from './modules/coverage-reports/coverage-reports.exception';
 import { planProblems } from './modules/plans/plans.exception';
 import { reminderProblems } from './modules/reminders/reminders.exception';
@@ -9,4 +9,4 @@ import { templateProblems } from './modules/templates/templates.exception';
 import { reportProblems } from './modules/visit-reports/visit-reports.exception';
 
 /** How the visits service's error codes map to HTTP, for `main.ts` and the tests' app alike. */
-export const visitsProblemMappings: readonly DomainProblemMapping[] = [templateProblems, taskProblems, planProblems, reportProblems, coverageProblems, routeProblems, reminderProblems, authProblems];
+export const visitsProblemMappings: readonly DomainProblemMapping[] = [templateProblems, taskProblems, planProblems, reportProblems, coverageProblems, routeProblems, reminderProblems, uploadVerificationProblems, authProblems];

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { type CheckInState, createEvent, type EventType, Topics } from '@fieldforce/contracts';
@@ -7,17 +7,19 @@ import { VisitExecution } from '../src/modules/check-ins/visit-execution';
 import { checkedOut, checkInState } from './support/check-ins';
 import { customerState, seedCustomers } from './support/customers';
 import { templateInput } from './support/templates';
-import { startVisitsTestApp, type VisitsTestApp } from './support/visits-test-app';
+import { type VisitsTestApp } from './support/visits-test-app';
+import { startVisitsWithUploads, type VisitsWithUploads } from './support/visits-with-uploads';
 
 type CheckInEventType = Extract<EventType, `fieldforce.checkins.check-in.${string}`>;
 
 const RECORDED = 'fieldforce.checkins.check-in.recorded.v1';
 const CHECKED_OUT = 'fieldforce.checkins.check-in.checked-out.v1';
 const REVIEWED = 'fieldforce.checkins.check-in.reviewed.v1';
-const photo = (n: number) => `0190d6b0-8888-7888-8888-${String(n).padStart(12, '0')}`;
-const shelfPhotos = { shelf: { photoUploadIds: [photo(1), photo(2)] } };
 
 describe(VisitExecution.name, () => {
+  // The report's photos are complete uploads of the rep in sync (a real process), as visits verifies them.
+  let running: VisitsWithUploads;
+  let shelfPhotos: { shelf: { photoUploadIds: string[] } };
   let service: VisitsTestApp;
   let app: NestFastifyApplication;
   let publisher: TestEventPublisher;
@@ -40,12 +42,15 @@ describe(VisitExecution.name, () => {
   const kiosk = customerState(tenantId, { grade: 'B', ownerId: repId, orgPath: 'hq.north' });
 
   beforeAll(async () => {
-    service = await startVisitsTestApp();
+    running = await startVisitsWithUploads();
+    service = running.service;
     app = service.app;
     publisher = await TestEventPublisher.connect(service.kafka, 'checkins');
     taskEvents = await KafkaTopicCollector.start(service.kafka, service.kafka.topicPrefix + Topics.visits.task);
     admin = { authorization: `Bearer ${await service.jwks.sign({ sub: randomUUID(), tid: tenantId, roles: ['admin'], org: 'hq' })}` };
-    rep = { authorization: `Bearer ${await service.jwks.sign({ sub: repId, tid: tenantId, roles: ['rep'], org: 'hq.north' })}` };
+    const repToken = await service.jwks.sign({ sub: repId, tid: tenantId, roles: ['rep'], org: 'hq.north' });
+    rep = { authorization: `Bearer ${repToken}` };
+    shelfPhotos = { shelf: { photoUploadIds: [await running.sync.upload(repToken, randomBytes(2048)), await running.sync.upload(repToken, randomBytes(2048))] } };
     await seedCustomers(app, [shop, kiosk]);
     await app.inject({ method: 'POST', url: '/api/v1/visit-templates', headers: admin, payload: templateInput() });
     await app.inject({
@@ -54,12 +59,12 @@ describe(VisitExecution.name, () => {
       headers: admin,
       payload: templateInput({ name: 'Quick', grades: ['B'], steps: [{ key: 'arrive', type: 'check-in', required: true }, { key: 'leave', type: 'check-out', required: true }] }),
     });
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await taskEvents?.stop();
     await publisher?.disconnect();
-    await service?.close();
+    await running?.close();
   });
 
   const createTask = async (customerId: string, dueDate: string, assigneeId = repId) =>

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type CloudEvent, Topics } from '@fieldforce/contracts';
-import { KafkaTopicCollector } from '@fieldforce/testing';
+import { KafkaTopicCollector, type SyncUploads } from '@fieldforce/testing';
 import { VisitReportsController } from '../src/modules/visit-reports/visit-reports.controller';
 import { customerState, seedCustomers } from './support/customers';
 import { templateInput } from './support/templates';
-import { startVisitsTestApp, type VisitsTestApp } from './support/visits-test-app';
+import { startVisitsWithUploads, type VisitsWithUploads } from './support/visits-with-uploads';
 
 const photo = (n: number) => `0190d6b0-8888-7888-8888-${String(n).padStart(12, '0')}`;
 
@@ -25,14 +25,17 @@ const reportSteps = [
   { key: 'leave', type: 'check-out', required: true },
 ];
 
-const goodAnswers = {
-  shelf: { photoUploadIds: [photo(1), photo(2)] },
+/** Valid answers whose shelf photos are `photoUploadIds`. */
+const answersWith = (photoUploadIds: string[]) => ({
+  shelf: { photoUploadIds },
   survey: { values: { stock: 42, mood: 'good' } },
   count: { items: [{ product: 'SKU-1', quantity: 6, facings: 2 }] },
-};
+});
 
+// Photos and signatures are uploads in sync (a real process here), verified before a report is stored.
 describe(VisitReportsController.name, () => {
-  let service: VisitsTestApp;
+  let running: VisitsWithUploads;
+  let sync: SyncUploads;
   let app: NestFastifyApplication;
   let events: KafkaTopicCollector;
   const tenantId = randomUUID();
@@ -40,23 +43,32 @@ describe(VisitReportsController.name, () => {
   let admin: Record<string, string>;
   let rep: Record<string, string>;
   let otherRep: Record<string, string>;
+  let repToken: string;
+  let otherRepToken: string;
+  /** Valid answers with two complete shelf photos of the rep. */
+  let goodAnswers: ReturnType<typeof answersWith>;
   let templateId: string;
   const customer = customerState(tenantId, { grade: 'A', ownerId: repId, orgPath: 'hq.north' });
 
   beforeAll(async () => {
-    service = await startVisitsTestApp();
+    running = await startVisitsWithUploads();
+    const { service } = running;
+    sync = running.sync;
     app = service.app;
     events = await KafkaTopicCollector.start(service.kafka, service.kafka.topicPrefix + Topics.visits.task);
     admin = { authorization: `Bearer ${await service.jwks.sign({ sub: randomUUID(), tid: tenantId, roles: ['admin'], org: 'hq' })}` };
-    rep = { authorization: `Bearer ${await service.jwks.sign({ sub: repId, tid: tenantId, roles: ['rep'], org: 'hq.north' })}` };
-    otherRep = { authorization: `Bearer ${await service.jwks.sign({ sub: randomUUID(), tid: tenantId, roles: ['rep'], org: 'hq.north' })}` };
+    repToken = await service.jwks.sign({ sub: repId, tid: tenantId, roles: ['rep'], org: 'hq.north' });
+    otherRepToken = await service.jwks.sign({ sub: randomUUID(), tid: tenantId, roles: ['rep'], org: 'hq.north' });
+    rep = { authorization: `Bearer ${repToken}` };
+    otherRep = { authorization: `Bearer ${otherRepToken}` };
+    goodAnswers = answersWith([await sync.upload(repToken, randomBytes(2048)), await sync.upload(repToken, randomBytes(2048))]);
     await seedCustomers(app, [customer]);
     templateId = (await app.inject({ method: 'POST', url: '/api/v1/visit-templates', headers: admin, payload: templateInput({ steps: reportSteps }) })).json().id;
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await events?.stop();
-    await service?.close();
+    await running?.close();
   });
 
   const act = (id: string, action: string, payload: Record<string, unknown> = {}) =>
@@ -169,6 +181,43 @@ describe(VisitReportsController.name, () => {
     expect(await readTask(second.id)).toMatchObject({ reportedAt: null });
   });
 
+  it("answers 422 by answer path for a photo that is not a complete upload of the reporter, and stores nothing", async () => {
+    const task = await taskIn('in_progress');
+    const [verified] = goodAnswers.shelf.photoUploadIds;
+    const unfinished = await sync.upload(repToken, randomBytes(4096), { sent: 100 });
+    const othersPhoto = await sync.upload(otherRepToken, randomBytes(2048));
+
+    const unknown = await submit(task.id, answersWith([verified!, randomUUID()]));
+    const incomplete = await submit(task.id, answersWith([unfinished, verified!]));
+    const someoneElses = await submit(task.id, answersWith([verified!, othersPhoto]));
+
+    expect([unknown.statusCode, incomplete.statusCode, someoneElses.statusCode]).toEqual([422, 422, 422]);
+    expect(unknown.json()).toMatchObject({ code: 'ATTACHED_UPLOAD_UNKNOWN', errors: [{ field: 'answers.shelf.photoUploadIds.1' }] });
+    expect(incomplete.json()).toMatchObject({ code: 'ATTACHED_UPLOAD_INCOMPLETE', errors: [{ field: 'answers.shelf.photoUploadIds.0' }] });
+    expect(someoneElses.json()).toMatchObject({ code: 'ATTACHED_UPLOAD_UNKNOWN', errors: [{ field: 'answers.shelf.photoUploadIds.1' }] });
+    expect((await app.inject({ method: 'GET', url: `/api/v1/visit-tasks/${task.id}/report`, headers: rep })).statusCode).toBe(404);
+    expect(await readTask(task.id)).toMatchObject({ version: task.version, reportedAt: null });
+    // Verified photos only, the same task: stored.
+    expect((await submit(task.id, goodAnswers)).statusCode).toBe(201);
+  });
+
+  it('answers 503 with Retry-After and stores nothing while sync is down; a stored report is still replayed', async () => {
+    const stored = await taskIn('in_progress');
+    const pending = await taskIn('in_progress');
+    const key = { ...rep, 'idempotency-key': `report-${stored.id}` };
+    const first = await submit(stored.id, goodAnswers, key);
+
+    await sync.stop();
+    const [down, replayed] = await Promise.all([submit(pending.id, goodAnswers), submit(stored.id, goodAnswers, key)]).finally(() => sync.start());
+
+    expect(down.statusCode).toBe(503);
+    expect(down.headers['retry-after']).toBe('5');
+    expect(down.json()).toMatchObject({ code: 'UPLOADS_UNAVAILABLE' });
+    expect(replayed.json()).toEqual(first.json());
+    expect(await readTask(pending.id)).toMatchObject({ version: pending.version, reportedAt: null });
+    expect((await submit(pending.id, goodAnswers)).statusCode).toBe(201);
+  });
+
   it("checks the report against the task's own template version, not the current one", async () => {
     const before = await taskIn('in_progress');
     await app.inject({
@@ -182,7 +231,8 @@ describe(VisitReportsController.name, () => {
     expect((await submit(before.id, goodAnswers)).statusCode).toBe(201);
     const refused = await submit(after.id, goodAnswers);
     expect(refused.json().errors).toEqual([{ field: 'answers.sign', message: 'is a required signature step' }]);
-    const signed = await submit(after.id, { ...goodAnswers, sign: { uploadId: photo(7), signerName: 'Mara Lind' } });
+    const signature = await sync.upload(repToken, randomBytes(1024));
+    const signed = await submit(after.id, { ...goodAnswers, sign: { uploadId: signature, signerName: 'Mara Lind' } });
     expect(signed.json()).toMatchObject({ templateVersion: 2 });
   });
 });

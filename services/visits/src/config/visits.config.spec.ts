@@ -17,6 +17,11 @@ describe(VisitsEnv.name, () => {
     expect(config.reminders).toEqual({ enabled: true, tickIntervalMs: 10_000, visitDueLeadHours: 24, overdueLookbackDays: 7, leaderTtlMs: 20_000 });
   });
 
+  it("verifies report uploads at sync's development address unless told otherwise", () => {
+    expect(load({}).uploads).toEqual({ url: 'http://127.0.0.1:3005', timeoutMs: 5_000 });
+    expect(load({ UPLOADS_URL: 'http://fieldforce-sync:3005/', UPLOADS_TIMEOUT_MS: '2000' }).uploads).toEqual({ url: 'http://fieldforce-sync:3005', timeoutMs: 2_000 });
+  });
+
   it('takes an OSRM server and the reminder settings from the environment', () => {
     const config = load({
       ROUTE_DISTANCE_PROVIDER: 'osrm',
@@ -38,6 +43,8 @@ describe(VisitsEnv.name, () => {
     [{ REMINDER_TICK_INTERVAL_MS: '60000' }, 'REMINDER_TICK_INTERVAL_MS'],
     [{ REMINDER_LEADER_TTL_MS: 'soon' }, 'REMINDER_LEADER_TTL_MS'],
     [{ REMINDERS_ENABLED: 'maybe' }, 'REMINDERS_ENABLED'],
+    [{ UPLOADS_URL: 'sync:3005' }, 'UPLOADS_URL'],
+    [{ UPLOADS_TIMEOUT_MS: '10' }, 'UPLOADS_TIMEOUT_MS'],
   ])('refuses to start with %j, naming %s', (env, variable) => {
     expect(() => load(env)).toThrow(ConfigError);
     expect(() => load(env)).toThrow(variable);

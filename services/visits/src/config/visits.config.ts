@@ -1,7 +1,7 @@
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsNumber, IsInt, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { type AuthConfig, toAuthConfig, withAuthEnv } from '@fieldforce/auth';
-import { BaseServiceEnv, type ServiceConfig, toServiceConfig } from '@fieldforce/platform';
+import { BaseServiceEnv, type ServiceConfig, toServiceConfig, toUploadsConfig, type UploadsConfig, withUploadsEnv } from '@fieldforce/platform';
 
 export const DISTANCE_PROVIDERS = ['haversine', 'osrm'] as const;
 export type DistanceProviderName = (typeof DISTANCE_PROVIDERS)[number];
@@ -31,8 +31,11 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
   return value;
 };
 
-/** The visits service's environment: the shared and auth variables, and its own, with this service's defaults. */
-export class VisitsEnv extends withAuthEnv(BaseServiceEnv) {
+/**
+ * The visits service's environment: the shared, auth and uploads (sync, where report photos and
+ * signatures are verified) variables, and its own, with this service's defaults.
+ */
+export class VisitsEnv extends withUploadsEnv(withAuthEnv(BaseServiceEnv)) {
   override PORT = 3003;
   override DATABASE_URL = 'postgres://fieldforce_visits:fieldforce_visits@127.0.0.1:5432/fieldforce';
 
@@ -121,11 +124,18 @@ export interface MissedTasksConfig {
   graceHours: number;
 }
 
-export type VisitsConfig = ServiceConfig & { auth: AuthConfig; routing: RoutingConfig; reminders: RemindersConfig; missedTasks: MissedTasksConfig };
+export type VisitsConfig = ServiceConfig & {
+  auth: AuthConfig;
+  uploads: UploadsConfig;
+  routing: RoutingConfig;
+  reminders: RemindersConfig;
+  missedTasks: MissedTasksConfig;
+};
 
 export const toVisitsConfig = (env: VisitsEnv): VisitsConfig => ({
   ...toServiceConfig('visits', env),
   auth: toAuthConfig(env),
+  uploads: toUploadsConfig(env),
   routing: {
     provider: env.ROUTE_DISTANCE_PROVIDER,
     osrm: { url: env.ROUTE_OSRM_URL, profile: env.ROUTE_OSRM_PROFILE, timeoutMs: env.ROUTE_OSRM_TIMEOUT_MS },

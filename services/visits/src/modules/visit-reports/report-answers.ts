@@ -1,5 +1,5 @@
 import { type VisitFormValue, type VisitStepAnswer } from '@fieldforce/contracts';
-import { type FieldError } from '@fieldforce/platform';
+import { type FieldError, type UploadReference } from '@fieldforce/platform';
 import { type FormField, type TemplateStep } from '../templates/template-steps';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -234,6 +234,35 @@ export function checkReportAnswers(steps: readonly TemplateStep[], raw: unknown)
     answers[step.key] = stepAnswer(step, answer, path, errors);
   }
   return { answers: errors.length === 0 ? answers : {}, errors };
+}
+
+/**
+ * The uploads checked answers refer to (a photo step's photos, a signature), by answer path
+ * (`answers.shelf.photoUploadIds.0`, `answers.sign.uploadId`), in step order: each must be a verified
+ * upload of the reporting user before the report is stored.
+ */
+export function uploadReferences(steps: readonly TemplateStep[], answers: Record<string, VisitStepAnswer>): UploadReference[] {
+  return steps.flatMap((step) => {
+    const answer = answers[step.key];
+    const path = `answers.${step.key}`;
+    if (!answer) return [];
+    switch (step.type) {
+      case 'photo':
+        return (answer.photoUploadIds ?? []).map((uploadId, index) => ({ field: `${path}.photoUploadIds.${index}`, uploadId }));
+      case 'signature':
+        return answer.uploadId === undefined ? [] : [{ field: `${path}.uploadId`, uploadId: answer.uploadId }];
+      case 'check-in':
+      case 'check-out':
+      case 'form':
+      case 'inventory':
+      case 'order':
+        return [];
+      default: {
+        const unhandled: never = step;
+        throw new TypeError(`unhandled step ${JSON.stringify(unhandled)}`);
+      }
+    }
+  });
 }
 
 /** True when `answers` hold every required step a report answers (check-in and check-out come from the check-ins). */

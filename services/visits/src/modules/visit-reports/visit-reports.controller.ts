@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedUser, CurrentUser, RequireAction } from '@fieldforce/auth';
 import { type VisitReportState } from '@fieldforce/contracts';
@@ -20,16 +20,19 @@ export class VisitReportsController {
     description:
       "Answers per step, checked against the task's template version (422 listing each problem). Taken while the task is in progress " +
       'or completed (409 naming any other status). One final report per task: the same answers again answer the stored report; other ' +
-      'answers are a 409. An in-progress task already checked out completes with its report.',
+      'answers are a 409. An in-progress task already checked out completes with its report. Photo and signature uploads must be ' +
+      "complete uploads of the reporting user (422 ATTACHED_UPLOAD_* naming the answer path); while they cannot be verified the " +
+      'answer is 503 UPLOADS_UNAVAILABLE with Retry-After and nothing is stored.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A replay answers the first response' })
   async submit(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: SubmitReportDto,
+    @Headers('authorization') authorization: string,
     @IdempotencyKey() idempotency: IdempotencyKeyHeader | undefined,
   ): Promise<VisitReportState> {
-    return this.reports.submit(user, id, body, idempotency);
+    return this.reports.submit(user, id, body, authorization, idempotency);
   }
 
   @Get(':id/report')

@@ -4,14 +4,14 @@ import { type AuthenticatedUser } from '@fieldforce/auth';
 import { uuidv7, type VisitReportState } from '@fieldforce/contracts';
 import { OutboxPublisher } from '@fieldforce/messaging';
 import { IdempotentWrites } from '@fieldforce/persistence';
-import { type IdempotencyKeyHeader, requestFingerprint } from '@fieldforce/platform';
+import { type IdempotencyKeyHeader, requestFingerprint, UploadVerifier } from '@fieldforce/platform';
 import { TemplatesRepository } from '../templates/templates.repository';
 import { type VisitTask } from '../tasks/dto/task.dto';
 import { type TaskStatus } from '../tasks/task-state-machine';
 import { TaskException } from '../tasks/tasks.exception';
 import { TasksRepository } from '../tasks/tasks.repository';
 import { type SubmitReportDto } from './dto/submit-report.dto';
-import { checkReportAnswers, hasRequiredAnswers } from './report-answers';
+import { checkReportAnswers, hasRequiredAnswers, uploadReferences } from './report-answers';
 import { ReportException } from './visit-reports.exception';
 import { VisitReportsRepository } from './visit-reports.repository';
 
@@ -36,6 +36,7 @@ export class VisitReportsService {
     private readonly reports: VisitReportsRepository,
     private readonly tasks: TasksRepository,
     private readonly templates: TemplatesRepository,
+    private readonly uploads: UploadVerifier,
   ) {}
 
   /** Runs `listener` after every new report, in its transaction; the listener answers the task as it left it. */
@@ -48,9 +49,17 @@ export class VisitReportsService {
    * answers must fit the task's template version (422 listing each problem); the task must be in
    * progress or completed (409 naming its status). A task has one report: sending the same answers
    * again (or replaying the Idempotency-Key) answers the stored report and publishes nothing;
-   * other answers are a 409.
+   * other answers are a 409. Photos and signatures must be complete uploads of the reporting user,
+   * read from sync with `authorization` (the caller's own header): 422 naming the answer path
+   * otherwise, 503 with nothing stored while sync cannot say.
    */
-  async submit(user: AuthenticatedUser, taskId: string, input: SubmitReportDto, idempotency?: IdempotencyKeyHeader): Promise<VisitReportState> {
+  async submit(
+    user: AuthenticatedUser,
+    taskId: string,
+    input: SubmitReportDto,
+    authorization: string,
+    idempotency?: IdempotencyKeyHeader,
+  ): Promise<VisitReportState> {
     const request = idempotency && { tenantId: user.tenantId, principal: user.userId, key: idempotency.key, fingerprint: idempotency.fingerprint };
     const { result } = await this.writes.run(request, async (manager) => {
       const task = await this.tasks.find(user, taskId, manager, true);
@@ -66,6 +75,8 @@ export class VisitReportsService {
       }
       if (!REPORTABLE_STATUSES.includes(task.status)) throw ReportException.notReportable(task.id, task.status);
       if (errors.length > 0) throw ReportException.invalidAnswers(errors);
+      // Last, after every check that needs no sync, so a replayed report is answered while sync is down.
+      await this.uploads.verifyOwn({ userId: user.userId, authorization }, uploadReferences(template.steps, answers));
       const now = new Date().toISOString();
       const report: VisitReportState = {
         id: input.id ?? uuidv7(),
