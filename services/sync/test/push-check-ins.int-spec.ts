@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { type CustomerState, uuidv7 } from '@fieldforce/contracts';
 import { type CheckInsPlatform, checkInRecords, seedRepAndCustomer, startCheckInsPlatform } from './support/check-ins-platform';
 import { type MutationResult, type PushUser, type PushedMutation, push, storedResults } from './support/push-platform';
@@ -41,22 +41,22 @@ describe('POST /api/v1/sync/push (check-ins)', () => {
   let customer: CustomerState;
 
   /** A check-in the rep captured `hoursAgo`, queued offline (the REST body without its id: that is the entityId). */
-  const checkInOf = (queue: Queue, hoursAgo: number, base: Record<string, unknown> = {}): PushedMutation =>
+  const checkInOf = (queue: Queue, hoursAgo: number, base: Record<string, unknown> = {}, more: Record<string, unknown> = {}): PushedMutation =>
     queue.add({
       entityId: uuidv7(),
       op: 'create',
       baseVersion: 0,
       base,
-      changes: { customerId: customer.id, deviceId: 'phone-basement', point: point(new Date(Date.now() - hoursAgo * HOUR_MS)) },
+      changes: { customerId: customer.id, deviceId: 'phone-basement', point: point(new Date(Date.now() - hoursAgo * HOUR_MS)), ...more },
     });
 
-  const checkOutOf = (queue: Queue, checkInId: string, hoursAgo: number, at = AT_THE_SHOP): PushedMutation =>
+  const checkOutOf = (queue: Queue, checkInId: string, hoursAgo: number, at = AT_THE_SHOP, more: Record<string, unknown> = {}): PushedMutation =>
     queue.add({
       entityId: checkInId,
       op: 'update',
       baseVersion: 1,
       base: {},
-      changes: { checkOut: { point: point(new Date(Date.now() - hoursAgo * HOUR_MS), at) } },
+      changes: { checkOut: { point: point(new Date(Date.now() - hoursAgo * HOUR_MS), at), ...more } },
     });
 
   beforeAll(async () => {
@@ -193,6 +193,25 @@ describe('POST /api/v1/sync/push (check-ins)', () => {
       rows: 1,
       events: ['fieldforce.checkins.check-in.recorded.v1', 'fieldforce.checkins.check-in.checked-out.v1'],
     });
+  });
+
+  it('attaches the photos the device uploaded to sync with the hash sync verified, and rejects an incomplete upload for good', async () => {
+    const queue = new Queue(rep);
+    const photo = randomBytes(4_096);
+    const uploadId = await platform.sync.upload(rep.token, photo);
+    const unfinished = await platform.sync.upload(rep.token, randomBytes(4_096), { sent: 1_000 });
+    const checkIn = checkInOf(queue, 3, {}, { photoUploadIds: [uploadId] });
+    const checkOut = checkOutOf(queue, checkIn.entityId, 2, AT_THE_SHOP, { photoUploadIds: [unfinished] });
+    const body = { clientId: queue.clientId, mutations: [checkIn, checkOut] };
+
+    const answer = await push(platform.sync, rep, body);
+
+    expect(answer.body.results).toMatchObject([
+      { mutationId: 1, status: 'applied', version: 1, data: { checkIn: { photos: [{ uploadId, sha256: createHash('sha256').update(photo).digest('hex') }] } } },
+      { mutationId: 2, status: 'rejected', problem: { status: 422, code: 'ATTACHED_UPLOAD_INCOMPLETE' } },
+    ]);
+    expect((await push(platform.sync, rep, body)).body.results).toEqual(answer.body.results);
+    expect((await checkInRecords(platform, checkIn.entityId)).events).toEqual(['fieldforce.checkins.check-in.recorded.v1']);
   });
 
   it('records what checkins refuses as rejected and goes on: a delete, a second check-out, another rep\'s check-in, bad input', async () => {

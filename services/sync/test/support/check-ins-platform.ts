@@ -3,10 +3,13 @@ import { Pool } from 'pg';
 import { type CustomerState, createEvent } from '@fieldforce/contracts';
 import {
   type ServiceProcess,
+  type SyncUploads,
   TestEventPublisher,
   TestJwks,
   eventually,
+  freePort,
   startServiceProcess,
+  startSyncUploads,
   testAdminUrl,
   testDatabaseUrl,
   testKafka,
@@ -15,12 +18,16 @@ import {
 import { OwnerProxy } from './owner-proxy';
 import { type PushUser } from './push-platform';
 
-/** The checkins service and sync as real processes, sync reaching checkins through an `OwnerProxy`. */
+/**
+ * The checkins service and sync as real processes, sync reaching checkins through an `OwnerProxy` and
+ * checkins reading photo uploads from sync (`UPLOADS_URL`), as in production.
+ */
 export interface CheckInsPlatform {
   jwks: TestJwks;
   checkins: ServiceProcess;
   proxy: OwnerProxy;
-  sync: ServiceProcess;
+  /** Sync, with a fresh upload store; `upload` makes a device's tus upload. */
+  sync: SyncUploads;
   /** The run's database as administrator: what tests check behind the services' backs. */
   db: Pool;
   /** SIGKILLs checkins (an outage: sync's calls are refused). */
@@ -42,22 +49,22 @@ export async function startCheckInsPlatform(options: { ownerTimeoutMs?: number }
   const redis = testRedis();
   const kafkaEnv = { KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPIC_PREFIX: kafka.topicPrefix };
   const jwks = await TestJwks.start();
+  // Each needs the other's address: sync's port is chosen first.
+  const syncPort = await freePort();
   const checkinsEnv = {
     ...kafkaEnv,
     ...jwks.env(),
     DATABASE_URL: testDatabaseUrl('checkins'),
     REDIS_URL: redis.url,
     REDIS_KEY_PREFIX: `${redis.keyPrefix}push-check-ins:`,
+    UPLOADS_URL: `http://127.0.0.1:${syncPort}`,
   };
   let checkins = await startServiceProcess('checkins', checkinsEnv);
   const proxy = await OwnerProxy.start(checkins.url);
-  const sync = await startServiceProcess('sync', {
-    ...kafkaEnv,
-    ...jwks.env(),
-    DATABASE_URL: testDatabaseUrl('sync'),
-    OWNER_CHECKINS_URL: proxy.url,
-    OWNER_TIMEOUT_MS: String(options.ownerTimeoutMs ?? 5_000),
-  });
+  const sync = await startSyncUploads(
+    { ...jwks.env(), OWNER_CHECKINS_URL: proxy.url, OWNER_TIMEOUT_MS: String(options.ownerTimeoutMs ?? 5_000) },
+    { port: syncPort },
+  );
   const db = new Pool({ connectionString: testAdminUrl(), max: 4 });
   const platform: CheckInsPlatform = {
     jwks,
@@ -72,7 +79,7 @@ export async function startCheckInsPlatform(options: { ownerTimeoutMs?: number }
       if (!(await isLive(checkins))) checkins = await startServiceProcess('checkins', checkinsEnv, { port: checkins.port });
     },
     stop: async () => {
-      await sync?.stop();
+      await sync?.close();
       await proxy?.down();
       await checkins?.stop();
       await db.end();

@@ -165,7 +165,7 @@ export interface PushAnswer {
 
 /** One `POST /api/v1/sync/push` as the app sends it. */
 export async function push(
-  sync: ServiceProcess,
+  sync: Pick<ServiceProcess, 'url'>,
   user: PushUser,
   body: { clientId: string; mutations: PushedMutation[] },
   headers: Record<string, string> = {},
