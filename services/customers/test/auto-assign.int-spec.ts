@@ -6,9 +6,9 @@ import { distanceMeters } from '../src/modules/geo/geo';
 import { type City, generateCity } from './factories/city.factory';
 import { insertCustomers } from './factories/customer.factory';
 import { squarePolygon } from './factories/territory.factory';
-import { orgUnitState } from './factories/user.factory';
+import { orgUnitState, userState } from './factories/user.factory';
 import { type CustomersTestApp, startCustomersTestApp } from './support/customers-test-app';
-import { seedOrgUnits, seedUsers } from './support/users';
+import { seedOrgUnits, seedRoles, seedUsers } from './support/users';
 
 interface Plan {
   moves: { customerId: string; fromOwnerId: string | null; toOwnerId: string }[];
@@ -205,6 +205,40 @@ describe(`${AssignmentService.name} auto-assignment on a generated city`, () => 
       expect(team1.has(move.fromOwnerId!)).toBe(true);
     }
     expect(outside.statusCode).toBe(400);
+  });
+
+  it('takes the users of a tenant-defined rep-like role (own scope, reads customers) as reps, and no one of other tenant roles', async () => {
+    const tenantId = randomUUID();
+    const role = (name: string, scope: 'own' | 'team', actions: string[]) => ({
+      id: randomUUID(),
+      tenantId,
+      name,
+      rank: 10,
+      scope,
+      requiresTotp: false,
+      actions,
+      fieldRules: { customer: { unreadable: ['creditLimit'], unwritable: ['grade'] } },
+      version: 1,
+      builtIn: false,
+      updatedAt: new Date().toISOString(),
+    });
+    await seedRoles(service.app, [
+      role('field_rep', 'own', ['customer:read', 'customer:update', 'checkin:create']),
+      role('driver', 'own', ['checkin:create']),
+      role('back_office', 'team', ['customer:read']),
+    ]);
+    const [fieldRep, builtInRep, driver, backOffice] = [['field_rep'], ['rep'], ['driver'], ['back_office']].map((roles) =>
+      userState({ tenantId, orgPath: 'city.team1', roles }),
+    );
+    await seedUsers(service.app, [fieldRep!, builtInRep!, driver!, backOffice!]);
+    await insertCustomers(dataSource, [0, 1, 2, 3].map((index) => ({ tenantId, grade: 'A', lat: 52.5 + index / 100, lng: 13.4, orgPath: 'city.team1' })));
+    const admin = await service.jwks.sign({ tid: tenantId, roles: ['admin'], org: 'city' });
+
+    const plan = await autoAssign(admin, { strategy: 'balanced', scope: 'city', dryRun: false });
+
+    expect(plan.workload.map((entry) => entry.repId).sort()).toEqual([fieldRep!.id, builtInRep!.id].sort());
+    expect(plan.workload.map((entry) => entry.after.customers)).toEqual([2, 2]);
+    expect(new Set((await ownersOf(tenantId)).values())).toEqual(new Set([fieldRep!.id, builtInRep!.id]));
   });
 
   it('refuses an impossible home base with 422 and a user outside the caller\'s scope with 422', async () => {

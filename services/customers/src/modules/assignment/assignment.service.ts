@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { type AccessPolicy, applyDataScope, type AuthenticatedUser, isInScope } from '@fieldforce/auth';
-import { isUnderOrgPath } from '@fieldforce/contracts';
+import { type AccessPolicy, applyDataScope, type AuthenticatedUser, isInScope, RolePolicyStore, type RoleRules } from '@fieldforce/auth';
+import { grantsAction, isUnderOrgPath } from '@fieldforce/contracts';
 import { IdempotentWrites } from '@fieldforce/persistence';
 import { CommonException, type IdempotencyKeyHeader } from '@fieldforce/platform';
 import { CustomerAssignments } from '../customers/customer-assignments';
@@ -20,8 +20,13 @@ import { RepHomeBase } from './entities/rep-home-base.entity';
 /** Most customers one auto-assignment considers; a larger scope must be split. */
 export const AUTO_ASSIGN_MAX_CUSTOMERS = 50_000;
 
-/** The role whose users take customers in auto-assignment. */
-export const REP_ROLE = 'rep';
+/**
+ * Whether a role's holders take customers in auto-assignment: a role that keeps them to their own
+ * records and lets them read customers — the built-in `rep`, and any tenant-defined role shaped like it.
+ */
+export function isRepRole(role: RoleRules): boolean {
+  return role.scope === 'own' && grantsAction(role.actions, 'customer:read');
+}
 
 /** Who owns which customers: manual bulk assignment and the automatic strategies. */
 @Injectable()
@@ -31,6 +36,7 @@ export class AssignmentService {
     private readonly writes: IdempotentWrites,
     private readonly owners: CustomerOwners,
     private readonly assignments: CustomerAssignments,
+    private readonly policies: RolePolicyStore,
   ) {}
 
   /**
@@ -138,12 +144,14 @@ export class AssignmentService {
     }));
   }
 
-  /** The active reps under the scope that the user may give customers to, with their home bases. */
+  /** The active reps (users holding a rep role) under the scope that the user may give customers to, with their home bases. */
   private async repsIn(user: AuthenticatedUser, scope: string | undefined): Promise<PlanRep[]> {
+    const repRoles = [...(await this.policies.rolesOf(user.tenantId)).values()].filter(isRepRole).map((role) => role.name);
+    if (repRoles.length === 0) return [];
     const query = this.dataSource
       .getRepository(DirectoryUser)
       .createQueryBuilder('rep')
-      .where('rep.tenantId = :tenantId AND rep.active AND :role = ANY(rep.roles)', { tenantId: user.tenantId, role: REP_ROLE });
+      .where('rep.tenantId = :tenantId AND rep.active AND rep.roles && :roles::text[]', { tenantId: user.tenantId, roles: repRoles });
     if (scope !== undefined) query.andWhere('(rep.orgPath = :scope OR rep.orgPath LIKE :scopeLike)', { scope, scopeLike: `${escapeLike(scope)}.%` });
     const reps = (await query.getMany()).filter((rep) => isInScope(user, { tenantId: rep.tenantId, ownerId: rep.id, orgPath: rep.orgPath }));
     const bases = await this.dataSource.getRepository(RepHomeBase).findBy({ tenantId: user.tenantId, userId: In(reps.map((rep) => rep.id)) });
