@@ -8,6 +8,7 @@ import { type VisitsConfig } from './config/visits.config';
 import { CheckInsModule } from './modules/check-ins/check-ins.module';
 import { CoverageModule } from './modules/coverage-reports/coverage-reports.module';
 import { CustomersModule } from './modules/customers/customers.module';
+import { MutationsModule } from './modules/mutations/mutations.module';
 import { PlansModule } from './modules/plans/plans.module';
 import { RemindersModule } from './modules/reminders/reminders.module';
 import { RoutesModule } from './modules/routes/routes.module';
@@ -47,6 +48,7 @@ export class AppModule {
         CoverageModule,
         RoutesModule,
         RemindersModule,
+        MutationsModule,
       ],
     };
   }

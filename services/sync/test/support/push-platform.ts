@@ -10,14 +10,27 @@ import {
   testAdminUrl,
   testDatabaseUrl,
   testKafka,
+  testRedis,
 } from '@fieldforce/testing';
 import { OwnerProxy } from './owner-proxy';
+
+/** The visits service as a real process behind its own `OwnerProxy` (with `startPushPlatform({ visits: true })`). */
+export interface VisitsOwner {
+  readonly process: ServiceProcess;
+  proxy: OwnerProxy;
+  /** SIGKILLs visits (an outage: sync's calls through the proxy find no owner). */
+  kill(): Promise<void>;
+  /** Starts visits again on its port (after `kill`, or a test that failed midway); a no-op while it runs. */
+  ensure(): Promise<void>;
+}
 
 /** The customers service and sync as real processes, sync reaching customers through an `OwnerProxy`. */
 export interface PushPlatform {
   jwks: TestJwks;
   customers: ServiceProcess;
   proxy: OwnerProxy;
+  /** Only when started with `visits: true`. */
+  visits?: VisitsOwner;
   sync: ServiceProcess;
   /** The run's database as administrator: what tests check behind the services' backs. */
   db: Pool;
@@ -34,18 +47,55 @@ export interface PushUser {
   role: 'rep' | 'supervisor' | 'regional_manager';
 }
 
-/** Starts JWKS, customers, the proxy and sync (owner calls time out after `ownerTimeoutMs`). */
-export async function startPushPlatform(options: { ownerTimeoutMs?: number } = {}): Promise<PushPlatform> {
+const isLive = (service: ServiceProcess): Promise<boolean> =>
+  fetch(`${service.url}/health/live`).then(
+    (response) => response.ok,
+    () => false,
+  );
+
+/** Visits on a port of its own behind a proxy, fed by the same broker (customers' events build its customer read model). */
+async function startVisitsOwner(env: Record<string, string>): Promise<VisitsOwner> {
+  let visits = await startServiceProcess('visits', env);
+  const proxy = await OwnerProxy.start(visits.url);
+  return {
+    get process() {
+      return visits;
+    },
+    proxy,
+    kill: () => visits.kill(),
+    ensure: async () => {
+      if (!(await isLive(visits))) visits = await startServiceProcess('visits', env, { port: visits.port });
+    },
+  };
+}
+
+/**
+ * Starts JWKS, customers, the proxy and sync (owner calls time out after `ownerTimeoutMs`); with
+ * `visits`, also the visits service behind a proxy of its own, as sync's owner of visit tasks and reports.
+ */
+export async function startPushPlatform(options: { ownerTimeoutMs?: number; visits?: boolean } = {}): Promise<PushPlatform> {
   const kafka = testKafka();
   const kafkaEnv = { KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPIC_PREFIX: kafka.topicPrefix };
   const jwks = await TestJwks.start();
   const customers = await startServiceProcess('customers', { ...kafkaEnv, ...jwks.env(), DATABASE_URL: testDatabaseUrl('customers') });
   const proxy = await OwnerProxy.start(customers.url);
+  const redis = testRedis();
+  const visits = options.visits
+    ? await startVisitsOwner({
+        ...kafkaEnv,
+        ...jwks.env(),
+        DATABASE_URL: testDatabaseUrl('visits'),
+        REDIS_URL: redis.url,
+        REDIS_KEY_PREFIX: `${redis.keyPrefix}push-visits:`,
+        REMINDERS_ENABLED: 'false',
+      })
+    : undefined;
   const syncEnv = {
     ...kafkaEnv,
     ...jwks.env(),
     DATABASE_URL: testDatabaseUrl('sync'),
     OWNER_CUSTOMERS_URL: proxy.url,
+    ...(visits ? { OWNER_VISITS_URL: visits.proxy.url } : {}),
     OWNER_TIMEOUT_MS: String(options.ownerTimeoutMs ?? 3_000),
   };
   let sync = await startServiceProcess('sync', syncEnv);
@@ -54,6 +104,7 @@ export async function startPushPlatform(options: { ownerTimeoutMs?: number } = {
     jwks,
     customers,
     proxy,
+    visits,
     get sync() {
       return sync;
     },
@@ -64,15 +115,13 @@ export async function startPushPlatform(options: { ownerTimeoutMs?: number } = {
       sync = await startServiceProcess('sync', syncEnv, { port });
     },
     ensureSync: async () => {
-      const alive = await fetch(`${sync.url}/health/live`).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (!alive) await platform.crashAndRestartSync();
+      if (!(await isLive(sync))) await platform.crashAndRestartSync();
     },
     stop: async () => {
       await sync?.stop();
       await proxy?.down();
+      await visits?.proxy.down();
+      await visits?.process.stop();
       await customers?.stop();
       await db.end();
       await jwks.stop();

@@ -11,11 +11,14 @@ export interface MutationOwner {
 
 /**
  * Entity → owner. Supporting another entity is one entry here, once its owner serves the
- * mutation contract (services/sync/README.md, push). Visit-task reports have no internal mutation
- * endpoint yet: their mutations are answered `rejected` (SYNC_ENTITY_NOT_SUPPORTED).
+ * mutation contract (services/sync/README.md, push). Mutations of any other entity are answered
+ * `rejected` (SYNC_ENTITY_NOT_SUPPORTED) without an owner call.
  */
 export const MUTATION_OWNERS: Readonly<Record<string, MutationOwner>> = {
   customer: { service: 'customers', path: '/internal/v1/mutations' },
+  // A task's reschedule and status (update only) and its report (create only; entityId is the report id).
+  'visit-task': { service: 'visits', path: '/internal/v1/mutations' },
+  'visit-report': { service: 'visits', path: '/internal/v1/mutations' },
   // An offline check-in (create) and its check-out (update); checkins refuses deletes (evidence stays).
   'check-in': { service: 'checkins', path: '/internal/v1/mutations' },
 };

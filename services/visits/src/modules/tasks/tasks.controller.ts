@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
-import { type AuthenticatedUser, CurrentUser, RequireAction } from '@fieldforce/auth';
+import { AccessPolicy, type AuthenticatedUser, CurrentPolicy, CurrentUser, RequireAction } from '@fieldforce/auth';
 import { ifMatchVersion, entityTag } from '@fieldforce/platform';
 import { CancelTaskDto, CreateTaskDto, DispatchTaskDto, ListTasksQuery, UpdateTaskDto, type VisitTask } from './dto/task.dto';
 import { type TaskPage } from './tasks.repository';
@@ -45,12 +45,13 @@ export class TasksController {
   @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag of the version this write replaces' })
   async update(
     @CurrentUser() user: AuthenticatedUser,
+    @CurrentPolicy() policy: AccessPolicy,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateTaskDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<VisitTask> {
-    const task = await this.tasks.update(user, id, body, ifMatchVersion(ifMatch));
+    const task = await this.tasks.update(user, policy, id, body, ifMatchVersion(ifMatch));
     void reply.header('etag', entityTag(task.version));
     return task;
   }

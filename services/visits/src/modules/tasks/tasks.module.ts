@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdempotentWritesModule } from '@fieldforce/persistence';
 import { CustomersModule } from '../customers/customers.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { MissedTasks } from './missed-tasks';
@@ -9,7 +10,7 @@ import { TasksService } from './tasks.service';
 
 /** Visit tasks and their guarded lifecycle. */
 @Module({
-  imports: [CustomersModule, TemplatesModule],
+  imports: [CustomersModule, TemplatesModule, IdempotentWritesModule.forSchema('visits')],
   controllers: [TasksController],
   providers: [TasksRepository, TasksService, TaskReassignment, MissedTasks],
   exports: [TasksRepository, TasksService, MissedTasks],

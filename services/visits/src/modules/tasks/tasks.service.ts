@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type AuthenticatedUser, isInScope } from '@fieldforce/auth';
+import { type AccessPolicy, type AuthenticatedUser, isInScope } from '@fieldforce/auth';
 import { uuidv7 } from '@fieldforce/contracts';
+import { type FieldConflict, stamp, threeWayMerge } from '@fieldforce/merge';
 import { OutboxPublisher } from '@fieldforce/messaging';
+import { IdempotentWrites } from '@fieldforce/persistence';
+import { type IdempotencyKeyHeader } from '@fieldforce/platform';
 import { CustomersReadModel } from '../customers/customers-read-model';
 import { TemplatesRepository } from '../templates/templates.repository';
 import { type CreateTaskDto, type ListTasksQuery, type UpdateTaskDto, type VisitTask } from './dto/task.dto';
+import { DEVICE_TRANSITIONS, TASK, type TaskChange, type TaskChangeBase, type TaskChangeResult } from './task-changes';
 import { changedTaskFields, plannedTaskFields, taskEvent, TRANSITION_EVENTS } from './task-events';
 import { nextStatus, type TaskTransition } from './task-state-machine';
 import { TaskException } from './tasks.exception';
@@ -22,6 +26,7 @@ export interface TransitionInput {
 export class TasksService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly writes: IdempotentWrites,
     private readonly outbox: OutboxPublisher,
     private readonly tasks: TasksRepository,
     private readonly customers: CustomersReadModel,
@@ -75,18 +80,70 @@ export class TasksService {
     return this.tasks.list(user, query);
   }
 
-  /** Reschedules an open task; `expectedVersion` (If-Match) must be current when given. */
-  async update(user: AuthenticatedUser, id: string, input: UpdateTaskDto, expectedVersion: number | undefined): Promise<VisitTask> {
+  /**
+   * Reschedules an open task; `expectedVersion` (If-Match) must be current when given. A due date
+   * the `task` field rules do not let the user write is a 403 naming it.
+   */
+  async update(user: AuthenticatedUser, policy: AccessPolicy, id: string, input: UpdateTaskDto, expectedVersion: number | undefined): Promise<VisitTask> {
     return this.dataSource.transaction(async (manager) => {
       const task = await this.tasks.find(user, id, manager, true);
       if (!task) throw TaskException.notFound(id);
       if (expectedVersion !== undefined && expectedVersion !== task.version) throw TaskException.versionMismatch(id, task.version);
       if (input.dueDate === undefined || input.dueDate === task.dueDate) return task;
-      const next = { ...task, dueDate: input.dueDate, version: task.version + 1, updatedAt: new Date().toISOString() };
-      await this.tasks.update(manager, next);
-      await this.outbox.publishAll(manager, [taskEvent('fieldforce.visits.task.rescheduled.v1', next, ['dueDate'])]);
-      return next;
+      return this.reschedule(manager, user, policy, task, input.dueDate);
     });
+  }
+
+  /**
+   * Applies a device's offline change of a task in the user's scope (sync push), once per
+   * Idempotency-Key: the due date is merged three-way with the reschedules made on the server since
+   * the device's base (per-field stamps, the higher role rank wins, equal ranks by arrival); then a
+   * status the task does not have yet is reached by its transition, as REST's start / complete /
+   * cancel route would (a transition its status no longer allows is a 409 and nothing applies).
+   * Each change publishes the event its REST route publishes. Actions are the caller's to check.
+   */
+  async applyChange(
+    user: AuthenticatedUser,
+    policy: AccessPolicy,
+    id: string,
+    change: TaskChange,
+    base: TaskChangeBase,
+    idempotency?: IdempotencyKeyHeader,
+  ): Promise<TaskChangeResult> {
+    const request = idempotency && { tenantId: user.tenantId, principal: user.userId, key: idempotency.key, fingerprint: idempotency.fingerprint };
+    const { result } = await this.writes.run(request, async (manager): Promise<TaskChangeResult> => {
+      let task = await this.tasks.find(user, id, manager, true);
+      if (!task) throw TaskException.notFound(id);
+      let conflicts: FieldConflict[] = [];
+      if (change.dueDate !== undefined && change.dueDate !== task.dueDate) {
+        const merged = threeWayMerge({
+          baseVersion: base.baseVersion,
+          base: base.base,
+          changes: { dueDate: change.dueDate },
+          server: { dueDate: task.dueDate },
+          stamps: await this.tasks.stampsOf(manager, task.id),
+          clientRank: user.rank,
+        });
+        conflicts = merged.conflicts;
+        const dueDate = merged.apply.dueDate;
+        if (typeof dueDate === 'string') task = await this.reschedule(manager, user, policy, task, dueDate);
+      }
+      if (change.status !== undefined && change.status !== task.status) {
+        task = await this.move(manager, task, DEVICE_TRANSITIONS[change.status], { reason: change.cancelReason });
+      }
+      return { task, status: conflicts.length > 0 ? 'merged' : 'applied', conflicts };
+    });
+    return result;
+  }
+
+  // The one reschedule of REST and sync: the field rules, the new version, the due date's stamp, the event.
+  private async reschedule(manager: EntityManager, user: AuthenticatedUser, policy: AccessPolicy, task: VisitTask, dueDate: string): Promise<VisitTask> {
+    policy.assertWritable(TASK, { dueDate });
+    const next = { ...task, dueDate, version: task.version + 1, updatedAt: new Date().toISOString() };
+    await this.tasks.update(manager, next);
+    await this.tasks.addStamps(manager, task.id, stamp({}, ['dueDate'], next.version, user.rank));
+    await this.outbox.publishAll(manager, [taskEvent('fieldforce.visits.task.rescheduled.v1', next, ['dueDate'])]);
+    return next;
   }
 
   /** Moves the task through its lifecycle; a transition its status does not allow is a 409 naming that status. */
