@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamicModule, Injectable, Module, type OnModuleInit, type ValueProvider } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { type EventOf } from '@fieldforce/contracts';
+import { type EventOf, createCloudEvent } from '@fieldforce/contracts';
 import { ShutdownRegistry, TraceContext } from '@fieldforce/observability';
 import { DataSource } from 'typeorm';
 import { EventSubscriptions, MessagingModule, OutboxPublisher } from '../src';
@@ -54,8 +54,8 @@ describe(MessagingModule.name, () => {
     return row?.n;
   };
 
-  /** A customers-like app: a use case publishing through the outbox, a feature module consuming. */
-  async function createApp(shutdown?: ShutdownRegistry) {
+  /** A customers-like app: a use case publishing through the outbox, a feature module consuming (as group `customers.<consumer>`). */
+  async function createApp(shutdown?: ShutdownRegistry, consumer = `customer-copy-${randomUUID()}`) {
     const { schema, dataSource } = env;
 
     @Injectable()
@@ -76,7 +76,7 @@ describe(MessagingModule.name, () => {
       constructor(private readonly subscriptions: EventSubscriptions) {}
 
       onModuleInit(): void {
-        this.subscriptions.subscribe(`customer-copy-${randomUUID()}`, {
+        this.subscriptions.subscribe(consumer, {
           [CREATED]: async (event, manager) => {
             handlerContexts.set(event.subject, TraceContext.current());
             await manager.query(`INSERT INTO ${schema}.customer_copy (id, name) VALUES ($1, $2)`, [
@@ -162,4 +162,50 @@ describe(MessagingModule.name, () => {
       await env.dataSource.query(`DELETE FROM ${env.schema}.outbox`);
     }
   });
+
+  it('starts without waiting for its consumers to join: a group held by a member that stopped answering delays only the consumer', async () => {
+    const consumer = `customer-copy-${randomUUID()}`;
+    const group = env.kafka.consumerGroup(`customers.${consumer}`);
+    // A member stuck in a batch, as a process frozen or killed in the middle of one: it neither
+    // heartbeats nor leaves, so the group cannot rebalance before its session times out.
+    const holder = env.kafka.createConsumer(`customers.${consumer}`, { sessionTimeout: 30_000, heartbeatInterval: 1_000 });
+    let memberId = '';
+    holder.on(holder.events.GROUP_JOIN, (event) => void (memberId = event.payload.memberId));
+    let release = (): void => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
+    await holder.connect();
+    await holder.subscribe({ topics: [env.topic], fromBeginning: true });
+    await holder.run({
+      eachBatch: async () => {
+        holding = true;
+        await released;
+      },
+    });
+    const id = randomUUID();
+    const data = customerCreated(id, 1);
+    data.customer.name = 'Waiting For The Group';
+    const event = createCloudEvent({ service: 'customers', type: CREATED, subject: id, tenantId: data.customer.tenantId, data });
+    const producer = env.kafka.createProducer();
+    await producer.connect();
+    await producer.send({ topic: env.topic, acks: -1, messages: [{ key: id, value: JSON.stringify(event) }] });
+    await producer.disconnect();
+    await eventually('the stuck member holds a batch', () => holding);
+
+    const admin = env.kafka.createAdmin();
+    await admin.connect();
+    const { app } = await createApp(undefined, consumer);
+    try {
+      // Started while the stuck member still holds the group: the start did not wait for the rebalance.
+      const { groups } = await admin.describeGroups([group]);
+      expect(groups[0]?.members.map((member) => member.memberId)).toContain(memberId);
+      // Once its session timed out, the consumer joined in the background and took the event.
+      await eventually('the consumer joined after the stuck member left and applied the event', () => copied(id, 'Waiting For The Group'), 90_000);
+    } finally {
+      release();
+      await holder.disconnect();
+      await admin.disconnect();
+      await app.close();
+    }
+  }, 150_000);
 });

@@ -18,9 +18,10 @@ const START_RETRY = { initialMs: 500, maxMs: 15_000 };
 /**
  * Starts the outbox relay and the consumers once the app has booted. When Kafka does not answer,
  * the service still starts (writes commit to the outbox, readiness reports Kafka down) and the
- * rest of the start is retried in the background until it succeeds. At shutdown, stops the
- * consumers, then drains the outbox: as phases of observability's ShutdownRegistry (after HTTP
- * has drained) when the service has one, else in Nest's before-shutdown hook.
+ * rest of the start is retried in the background until it succeeds; consumers always join their
+ * groups in the background. At shutdown, stops the consumers, then drains the outbox: as phases
+ * of observability's ShutdownRegistry (after HTTP has drained) when the service has one, else in
+ * Nest's before-shutdown hook.
  */
 @Injectable()
 export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -56,18 +57,36 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     this.shutdown?.register('stop-consumers', 'event consumers', () => this.stopConsumers());
     this.shutdown?.register('flush-outbox', 'outbox relay', () => this.stopRelay());
 
-    const steps = [
-      ...(this.options.topics?.provision ?? true ? [() => this.provisionTopics()] : []),
-      () => this.relay.start(),
-      ...this.consumers.map((consumer) => () => consumer.start()),
-    ];
+    const steps = [...(this.options.topics?.provision ?? true ? [() => this.provisionTopics()] : []), () => this.relay.start()];
     for (const [index, step] of steps.entries()) {
       try {
         await step();
       } catch (error) {
         this.logger.warn({ err: error }, 'Kafka is not reachable: serving without it, messaging starts when it answers');
-        this.backgroundStart = this.retryUntilStarted(steps.slice(index));
+        this.backgroundStart = this.retryUntilStarted(steps.slice(index)).then(() => this.startConsumers());
         return;
+      }
+    }
+    this.backgroundStart = this.startConsumers();
+  }
+
+  /**
+   * Each consumer joins its group in the background, on its own: a join lasts until the group
+   * has rebalanced, which after a crash means until the dead member's session timed out (30 s),
+   * and neither HTTP nor the other groups may wait for that.
+   */
+  private async startConsumers(): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => this.startConsumer(consumer)));
+  }
+
+  private async startConsumer(consumer: EventConsumer): Promise<void> {
+    for (let attempt = 1; !this.stopping.signal.aborted; attempt += 1) {
+      try {
+        await consumer.start();
+        return;
+      } catch (error) {
+        this.logger.warn({ err: error, attempt, group: consumer.groupId }, 'Consumer could not join its group; retrying');
+        await sleep(backoffDelay(attempt, START_RETRY), this.stopping.signal);
       }
     }
   }
