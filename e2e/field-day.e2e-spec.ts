@@ -1,34 +1,13 @@
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { generate } from 'otplib';
 import { Client } from 'pg';
 import { Topics } from '@fieldforce/contracts';
-import {
-  type CollectedRecord,
-  KafkaTopicCollector,
-  type ServiceProcess,
-  eventually,
-  freePort,
-  startServiceProcess,
-  testAdminUrl,
-  testDatabaseUrl,
-  testKafka,
-  testRedis,
-} from '@fieldforce/testing';
+import { KafkaTopicCollector, eventually, testAdminUrl } from '@fieldforce/testing';
+import { type Answer, type CallOptions, GatewayClient, expectStatus, isoDay, keyed, nearby, typeOf } from './support/gateway-client';
+import { type JourneyPlatform, createTenant, startJourneyPlatform } from './support/platform';
 
-const ROOT = path.resolve(__dirname, '..');
-const SERVICES = ['customers', 'visits', 'checkins', 'sync'] as const;
-const OWNERS = ['customers', 'visits', 'checkins'] as const;
 const PASSWORD = 'a-field-day-password';
 // Events travel through the outbox, the broker and a consumer: generous, but bounded.
 const EVENTS_MS = 30_000;
-
-interface Answer<T = Record<string, unknown>> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
 
 interface Task {
   id: string;
@@ -44,37 +23,17 @@ interface SyncChange {
   data: Record<string, unknown> | null;
 }
 
-/** Runs the tenant CLI the way `npm run tenant:create` does, against this run's database. */
-function createTenant(slug: string, admin: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'tools/tenant-create.ts', '--slug', slug, '--admin', admin, '--name', 'Field Day GmbH'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: testDatabaseUrl('permissions'), TENANT_ADMIN_PASSWORD: PASSWORD },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, output }));
-  });
-}
-
-const totp = (secret: string, stepsAhead = 0): Promise<string> => generate({ secret, epoch: Math.floor(Date.now() / 1000) + stepsAhead * 30 });
-const isoDay = (date: Date): string => date.toISOString().slice(0, 10);
-// ~50 m east of a point at Berlin's latitude, well inside a 150 m geofence.
-const nearby = (point: { lat: number; lng: number }): { lat: number; lng: number } => ({ lat: point.lat, lng: point.lng + 0.0007 });
-
 /**
  * A field day of the whole platform, played through the gateway's URL only: every service runs
  * as its own process, verifying the tokens the permissions service issues against its JWKS.
+ * (The rest of the week — tenant roles, territories, reports, check-outs, reviews, an offline
+ * queue — is e2e/field-week.e2e-spec.ts.)
  */
 describe('a field day through the gateway', () => {
-  const processes: ServiceProcess[] = [];
-  let gateway: ServiceProcess;
+  let platform: JourneyPlatform;
+  let client: GatewayClient;
   let events: KafkaTopicCollector;
   let database: Client;
-  const kafka = testKafka();
   const slug = `fieldday-${randomBytes(3).toString('hex')}`;
 
   // What the journey learns along the way.
@@ -93,111 +52,34 @@ describe('a field day through the gateway', () => {
   let spoofedCheckInId = '';
   let visitedTask: Task | undefined;
 
-  async function call<T = Record<string, unknown>>(
-    method: string,
-    url: string,
-    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ): Promise<Answer<T>> {
-    const response = await fetch(gateway.url + url, {
-      method,
-      headers: {
-        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...options.headers,
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : {}) as T };
-  }
-
-  /** Fails with the route and the answer, so a failing step names itself. */
-  function expectStatus(answer: Answer<unknown>, status: number, what: string): void {
-    if (answer.status !== status) throw new Error(`${what}: expected ${status}, got ${answer.status} ${JSON.stringify(answer.body)}`);
-  }
-
-  async function login(username: string, totpCode?: string): Promise<{ accessToken: string; totpEnrolmentRequired: boolean; user: { id: string; orgPath: string } }> {
-    const answer = await call<{ accessToken: string; totpEnrolmentRequired: boolean; user: { id: string; orgPath: string } }>('POST', '/api/v1/auth/login', {
-      body: { tenant: slug, username, password: PASSWORD, deviceId: `device-${username}`, ...(totpCode ? { totp: totpCode } : {}) },
-    });
-    expectStatus(answer, 200, `POST /api/v1/auth/login as ${username}`);
-    return answer.body;
-  }
-
-  const keyed = (id: string) => (record: CollectedRecord) => record.key === id;
-  const typeOf = (record: CollectedRecord): string => (JSON.parse(record.value) as { type: string }).type;
+  const call = <T = Record<string, unknown>>(method: string, url: string, options?: CallOptions): Promise<Answer<T>> => client.call<T>(method, url, options);
+  const login = (username: string) => client.login(username);
 
   beforeAll(async () => {
-    const redis = testRedis();
+    platform = await startJourneyPlatform('field-day');
+    client = new GatewayClient(platform.gatewayUrl, slug, PASSWORD);
     events = await KafkaTopicCollector.start(
-      kafka,
-      ...[Topics.customers.customer, Topics.visits.task, Topics.checkins.checkIn].map((topic) => `${kafka.topicPrefix}${topic}`),
+      platform.kafka,
+      ...[Topics.customers.customer, Topics.visits.task, Topics.checkins.checkIn].map((topic) => `${platform.kafka.topicPrefix}${topic}`),
     );
     database = new Client({ connectionString: testAdminUrl() });
     await database.connect();
-
-    const permissionsPort = await freePort();
-    const jwksUrl = `http://127.0.0.1:${permissionsPort}/.well-known/jwks.json`;
-    const shared = {
-      KAFKA_BROKERS: kafka.brokers.join(','),
-      KAFKA_TOPIC_PREFIX: kafka.topicPrefix,
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: `${redis.keyPrefix}field-day:`,
-      AUTH_JWKS_URL: jwksUrl,
-    };
-    processes.push(
-      await startServiceProcess('permissions', { ...shared, DATABASE_URL: testDatabaseUrl('permissions') }, { port: permissionsPort, timeoutMs: 120_000 }),
-    );
-    const owners = await Promise.all(
-      OWNERS.map((service) => startServiceProcess(service, { ...shared, DATABASE_URL: testDatabaseUrl(service) }, { timeoutMs: 120_000 })),
-    );
-    processes.push(...owners);
-    const url = (name: string): string => processes.find((service) => service.name === name)!.url;
-    // sync applies pushed mutations at their owning services, as in `npm run dev`.
-    processes.push(
-      await startServiceProcess(
-        'sync',
-        { ...shared, DATABASE_URL: testDatabaseUrl('sync'), OWNER_CUSTOMERS_URL: url('customers'), OWNER_VISITS_URL: url('visits'), OWNER_CHECKINS_URL: url('checkins') },
-        { timeoutMs: 120_000 },
-      ),
-    );
-    gateway = await startServiceProcess(
-      'gateway',
-      {
-        ...shared,
-        ...Object.fromEntries(['permissions', ...SERVICES].map((name) => [`UPSTREAM_${name.toUpperCase()}_URL`, url(name)])),
-        RATE_LIMIT_USER_PER_MINUTE: '100000',
-        RATE_LIMIT_IP_PER_MINUTE: '100000',
-        RATE_LIMIT_LOGIN_PER_MINUTE: '1000',
-      },
-      { timeoutMs: 120_000 },
-    );
-    processes.push(gateway);
   }, 300_000);
 
   afterAll(async () => {
-    await Promise.all(processes.map((service) => service.stop()));
+    await platform?.stop();
     await events?.stop();
     await database?.end();
   });
 
   it('creates the tenant with the tenant CLI', async () => {
-    const run = await createTenant(slug, 'chief');
+    const run = await createTenant({ slug, admin: 'chief', name: 'Field Day GmbH', password: PASSWORD });
     expect(run.output).toContain(`tenant ${slug} created`);
     expect(run.code).toBe(0);
   }, 60_000);
 
   it('lets the admin enrol TOTP and set up a team with a rep, a supervisor and graded customers owned by the rep', async () => {
-    const first = await login('chief');
-    expect(first.totpEnrolmentRequired).toBe(true);
-    const setup = await call<{ secret: string }>('POST', '/api/v1/auth/totp/setup', { token: first.accessToken });
-    expectStatus(setup, 200, 'POST /api/v1/auth/totp/setup');
-    const verified = await call('POST', '/api/v1/auth/totp/verify', { token: first.accessToken, body: { code: await totp(setup.body.secret) } });
-    expectStatus(verified, 200, 'POST /api/v1/auth/totp/verify');
-    // A code of the next time step: the one just used for verification may not be used again.
-    const second = await login('chief', await totp(setup.body.secret, 1));
-    expect(second.totpEnrolmentRequired).toBe(false);
-    adminToken = second.accessToken;
+    adminToken = await client.enrolAdmin('chief');
     const me = await call<{ user: { tenantId: string; roles: string[] }; actions: string[] }>('GET', '/api/v1/me', { token: adminToken });
     expectStatus(me, 200, 'GET /api/v1/me');
     expect(me.body.user.roles).toEqual(['admin']);
