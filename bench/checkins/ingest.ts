@@ -1,18 +1,34 @@
 // Track point ingest through the checkins HTTP API (batches of 500, as devices send them) against
 // a raw COPY of the same points into the same table in the same run, and the read of a full day
 // of one-second points with simplification. The service runs in this process over a scratch
-// database, the dev broker and the local Redis, so both ingest paths share the machine alike.
+// database, the dev broker and the local Redis; its clients run beside it (see Method).
 //
 //   node -r @swc-node/register bench/checkins/ingest.ts
-//   BENCH_POINTS=100000 BENCH_BATCH=500 BENCH_CONCURRENCY=4 BENCH_USERS=20 BENCH_ROUNDS=3 BENCH_QUERY_RUNS=5 (defaults)
-//   Each round ingests the points through the API for one tenant, then COPYs them for another;
-//   the medians of the rounds are compared, so a busy neighbour on the machine skews both alike.
+//   BENCH_POINTS=100000 BENCH_BATCH=500 BENCH_USERS=40 BENCH_DEVICES_IN_FLIGHT=8 BENCH_ROUNDS=5 BENCH_QUERY_RUNS=5 (defaults)
 //   DATABASE_ADMIN_URL (default postgres://postgres:postgres@127.0.0.1:5432/fieldforce): where the scratch database goes
+//
+// Method (bench/checkins/README.md has results):
+// - The same points, of BENCH_USERS users moving through a working day at one point a second, go
+//   both ways into checkins.track_points: through the API for one tenant, by COPY for another.
+//   Rows are identical but for the ids (tenant, user), so both land in the same partitions.
+// - API: a fleet in a worker thread (bench/checkins/fleet.ts) — BENCH_DEVICES_IN_FLIGHT devices
+//   upload at once, each its batches in order, one request in flight per device, keep-alive HTTP.
+//   The service does everything the route does: token check, role policy, per-point validation,
+//   retention class of the day, partitions, exactly-once insert, users read model, live position
+//   in Redis; each batch commits before it is answered.
+// - COPY: psql in its own process, one COPY ... FROM STDIN of the rows as CSV, one transaction.
+// - Bodies and CSV are made before the clock starts. Each round runs both, in alternating order
+//   (the table grows, and a neighbour's load comes and goes); the ratio is of the medians.
+// - Checked after each round, untimed: every point stored once by each path, the live position of
+//   every user; once, that a replay of batches stores nothing.
+// - Track read: one user's day of 86,400 one-second points, read back through the API at
+//   several tolerances; latency (median, min–max) and answer size.
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { startDevBroker } from '@fieldforce/kafka-dev-broker';
@@ -28,24 +44,30 @@ import { createServiceApp, loadConfig } from '@fieldforce/platform';
 import { TestJwks } from '@fieldforce/testing';
 import { AppModule } from '../../services/checkins/src/app.module';
 import { CheckinsEnv, toCheckinsConfig } from '../../services/checkins/src/config/checkins.config';
+import { LivePositionStore } from '../../services/checkins/src/modules/live-positions/live-position.store';
 import { checkinsProblemMappings } from '../../services/checkins/src/problem-mappings';
 import { type Leg, scriptedTrack } from '../../services/checkins/test/factories/scripted-track';
 import { type DevicePoint } from '../../services/checkins/test/factories/track-points';
+import { type FleetDevice, runFleet } from './fleet';
 
 const POINTS = Number(process.env['BENCH_POINTS'] ?? 100_000);
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 500);
-const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 4);
-const USERS = Number(process.env['BENCH_USERS'] ?? 20);
+const USERS = Number(process.env['BENCH_USERS'] ?? 40);
+const DEVICES_IN_FLIGHT = Number(process.env['BENCH_DEVICES_IN_FLIGHT'] ?? 8);
 const QUERY_RUNS = Number(process.env['BENCH_QUERY_RUNS'] ?? 5);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const ADMIN_URL = process.env['DATABASE_ADMIN_URL'] ?? 'postgres://postgres:postgres@127.0.0.1:5432/fieldforce';
 const DAY_MS = 86_400_000;
+const DEVICE_ID = 'phone-1';
 
 interface Device {
   userId: string;
   token: string;
-  points: DevicePoint[];
+  points: BenchPoint[];
 }
+
+/** A device point with the speed and heading phones report. */
+type BenchPoint = DevicePoint & { speedMps: number; headingDeg: number };
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 const perSecond = (rate: number): string => `${Math.round(rate).toLocaleString('en')} points/s`;
@@ -61,84 +83,81 @@ function workday(hours: number): Leg[] {
   return legs;
 }
 
-/** `count` one-second points of a user moving through a workday, ending at `end`. */
-function devicePoints(count: number, end: number, seed: number): DevicePoint[] {
+/** `count` one-second points of a user moving through a workday, ending at `end`, with speed and heading. */
+function devicePoints(count: number, end: number, seed: number): BenchPoint[] {
   const { points } = scriptedTrack(workday(count / 3600 + 1), { start: new Date(end - count * 1000), noiseM: 3, seed });
-  return points.slice(0, count);
-}
-
-async function post(url: string, token: string, body: string): Promise<Response> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body,
+  return points.slice(0, count).map((point, index, all) => {
+    const previous = all[index - 1] ?? point;
+    const northM = (point.lat - previous.lat) * 111_195;
+    const eastM = (point.lng - previous.lng) * 111_195 * Math.cos((point.lat * Math.PI) / 180);
+    const headingDeg = (((Math.atan2(eastM, northM) * 180) / Math.PI + 360) % 360).toFixed(1);
+    return { ...point, speedMps: Number(Math.hypot(northM, eastM).toFixed(1)), headingDeg: Number(headingDeg) };
   });
-  if (response.status !== 200) throw new Error(`POST ${url} answered ${response.status}: ${await response.text()}`);
-  return response;
 }
 
-interface Request {
-  token: string;
-  body: string;
+/** The devices' points as request bodies of `BATCH` points. */
+function fleetOf(devices: Device[]): FleetDevice[] {
+  return devices.map((device) => ({
+    token: device.token,
+    bodies: Array.from({ length: Math.ceil(device.points.length / BATCH) }, (_, index) =>
+      JSON.stringify({ deviceId: DEVICE_ID, points: device.points.slice(index * BATCH, (index + 1) * BATCH) }),
+    ),
+  }));
 }
 
-/** The devices' points as request bodies of `BATCH` points, serialised up front like the CSV of the COPY. */
-function requestsOf(devices: Device[]): Request[] {
-  return devices.flatMap((device) =>
-    Array.from({ length: Math.ceil(device.points.length / BATCH) }, (_, index) => ({
-      token: device.token,
-      body: JSON.stringify({ deviceId: 'phone-1', points: device.points.slice(index * BATCH, (index + 1) * BATCH) }),
-    })),
-  );
-}
-
-/** Sends the requests, `CONCURRENCY` in flight; answers the points stored. */
-async function ingestOverHttp(baseUrl: string, batches: Request[]): Promise<number> {
-  let next = 0;
-  let accepted = 0;
-  const worker = async (): Promise<void> => {
-    while (next < batches.length) {
-      const batch = batches[next++]!;
-      const result = (await (await post(`${baseUrl}/api/v1/trajectories/points`, batch.token, batch.body)).json()) as { accepted: number };
-      accepted += result.accepted;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return accepted;
+/** Sends the devices' batches through the API; answers the wall time, after checking every point was stored once. */
+async function ingestOverHttp(baseUrl: string, devices: FleetDevice[], points: number, expectAccepted = points): Promise<number> {
+  const result = await runFleet({ url: baseUrl, devicesInFlight: DEVICES_IN_FLIGHT, devices });
+  if (result.accepted !== expectAccepted || result.accepted + result.duplicates !== points || result.rejected > 0) {
+    throw new Error(`API answered ${JSON.stringify(result)} for ${points} points (${expectAccepted} new)`);
+  }
+  return result.ms;
 }
 
 /** The same points as CSV rows of `checkins.track_points`, for COPY. */
 function csvOf(tenantId: string, devices: Device[], retentionDays: number): string {
   return devices
-    .flatMap((device) =>
-      device.points.map(
+    .flatMap((device) => {
+      const userId = randomUUID();
+      return device.points.map(
         (point) =>
-          `${tenantId},${device.userId},phone-1,${point.capturedAt},seq:${point.seq},${retentionDays},${point.lat},${point.lng},${point.accuracyM},,,false`,
-      ),
-    )
+          `${tenantId},${userId},${DEVICE_ID},${point.capturedAt},seq:${point.seq},${retentionDays},${point.lat},${point.lng},${point.accuracyM},${point.speedMps},${point.headingDeg},false`,
+      );
+    })
     .join('\n');
 }
 
-/** COPY through psql (node-postgres has no COPY FROM STDIN); answers the rows copied. */
-function copyRows(url: string, csv: string): Promise<number> {
+/** COPY through psql (node-postgres has no COPY FROM STDIN); answers the rows copied and the wall time. */
+function copyRows(url: string, csv: string): Promise<{ rows: number; ms: number }> {
   const columns = 'tenant_id, user_id, device_id, captured_at, point_key, retention_days, lat, lng, accuracy_m, speed_mps, heading_deg, is_mock';
   return new Promise((resolve, reject) => {
+    const started = performance.now();
     const psql = spawn('psql', [url, '-v', 'ON_ERROR_STOP=1', '-At', '-c', `COPY checkins.track_points (${columns}) FROM STDIN WITH (FORMAT csv)`]);
     let output = '';
     psql.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     psql.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     psql.once('error', reject);
     psql.once('close', (code) => {
+      const ms = performance.now() - started;
       const copied = /COPY (\d+)/.exec(output);
-      if (code === 0) resolve(copied ? Number(copied[1]) : Number.NaN);
+      if (code === 0) resolve({ rows: copied ? Number(copied[1]) : Number.NaN, ms });
       else reject(new Error(`psql COPY failed (exit ${code}): ${output}`));
     });
     psql.stdin.end(csv);
   });
 }
 
-/** The users' points as API requests for `tenantId`, and the same points as COPY rows for another tenant. */
-async function prepare(jwks: TestJwks, tenantId: string, end: number, retentionDays: number): Promise<{ requests: Request[]; csv: string; total: number }> {
+interface Round {
+  tenantId: string;
+  devices: Device[];
+  fleet: FleetDevice[];
+  csv: string;
+  total: number;
+}
+
+/** The users' points as API requests for a tenant, and the same points as COPY rows for another. */
+async function prepare(jwks: TestJwks, end: number, retentionDays: number): Promise<Round> {
+  const tenantId = randomUUID();
   const perUser = Math.ceil(POINTS / USERS);
   const devices: Device[] = [];
   for (let user = 0; user < USERS; user += 1) {
@@ -146,10 +165,25 @@ async function prepare(jwks: TestJwks, tenantId: string, end: number, retentionD
     devices.push({ userId, token: await jwks.sign({ sub: userId, tid: tenantId, roles: ['rep'], org: 'bench' }), points: devicePoints(perUser, end, user + 1) });
   }
   return {
-    requests: requestsOf(devices),
+    tenantId,
+    devices,
+    fleet: fleetOf(devices),
     csv: csvOf(randomUUID(), devices, retentionDays),
     total: devices.reduce((sum, device) => sum + device.points.length, 0),
   };
+}
+
+/** What the API stored for the round: every point once, and each user's last point as live position. */
+async function checkStored(app: NestFastifyApplication, round: Round): Promise<void> {
+  const [row] = await app.get(DataSource).query<{ stored: number }[]>(
+    `SELECT count(*)::int AS stored FROM checkins.track_points WHERE tenant_id = $1`,
+    [round.tenantId],
+  );
+  if (row?.stored !== round.total) throw new Error(`API stored ${row?.stored} rows of ${round.total} points`);
+  const positions = await app.get(LivePositionStore).of(round.tenantId, round.devices.map((device) => device.userId));
+  round.devices.forEach((device, index) => {
+    if (positions[index]?.capturedAt !== device.points.at(-1)!.capturedAt) throw new Error(`live position of user ${index} is not its last point`);
+  });
 }
 
 async function dropDatabase(name: string): Promise<void> {
@@ -197,36 +231,49 @@ async function main(): Promise<void> {
     const baseUrl = await app.getUrl();
     try {
       const end = Date.now() - 3_600_000;
-      say(`checkins ingest: ${POINTS.toLocaleString('en')} points of ${USERS} users per round, batches of ${BATCH}, ${CONCURRENCY} requests in flight`);
+      say(`checkins ingest: ${POINTS.toLocaleString('en')} points of ${USERS} users per round, batches of ${BATCH}, ${DEVICES_IN_FLIGHT} devices uploading at once`);
       // Warm-up: the key set, partitions, JIT and connection pools, on a tenant of its own. The
       // first request goes alone: concurrent first requests of a fresh service can meet a key
       // set that is still being fetched.
       const warmToken = await jwks.sign({ tid: randomUUID(), roles: ['rep'], org: 'bench' });
       await fetch(`${baseUrl}/api/v1/live-positions`, { headers: { authorization: `Bearer ${warmToken}` } });
-      await ingestOverHttp(baseUrl, requestsOf([{ userId: randomUUID(), token: warmToken, points: devicePoints(5 * BATCH, end, 0) }]));
+      const warmPoints = devicePoints(4 * DEVICES_IN_FLIGHT * BATCH, end, 0);
+      await ingestOverHttp(baseUrl, fleetOf([{ userId: '', token: warmToken, points: warmPoints }]), warmPoints.length);
 
       const apiRates: number[] = [];
       const copyRates: number[] = [];
       for (let round = 1; round <= ROUNDS; round += 1) {
-        // Bodies and CSV are made up front and the point objects dropped, so that neither path pays
-        // for making its input, and the service's garbage collector does not trace the bench's data.
-        const { requests, csv, total } = await prepare(jwks, randomUUID(), end, config.tracking.defaultRetentionDays);
-        let started = performance.now();
-        const accepted = await ingestOverHttp(baseUrl, requests);
-        const apiMs = performance.now() - started;
-        if (accepted !== total) throw new Error(`API stored ${accepted} of ${total} points`);
-        started = performance.now();
-        const copied = await copyRows(serviceUrl, csv);
-        const copyMs = performance.now() - started;
-        if (copied !== total) throw new Error(`COPY stored ${copied} of ${total} points`);
-        apiRates.push((total / apiMs) * 1000);
-        copyRates.push((total / copyMs) * 1000);
-        say(`  round ${round}: HTTP API ${perSecond(apiRates.at(-1)!)}, raw COPY ${perSecond(copyRates.at(-1)!)}`);
+        const prepared = await prepare(jwks, end, config.tracking.defaultRetentionDays);
+        const api = async (): Promise<void> => {
+          apiRates.push((prepared.total / (await ingestOverHttp(baseUrl, prepared.fleet, prepared.total))) * 1000);
+        };
+        const copy = async (): Promise<void> => {
+          const { rows, ms } = await copyRows(serviceUrl, prepared.csv);
+          if (rows !== prepared.total) throw new Error(`COPY stored ${rows} of ${prepared.total} points`);
+          copyRates.push((prepared.total / ms) * 1000);
+        };
+        // Alternating order: neither path always meets the smaller table or the quieter moment.
+        if (round % 2 === 1) await api().then(copy);
+        else await copy().then(api);
+        await checkStored(app, prepared);
+        const ratio = apiRates.at(-1)! / copyRates.at(-1)!;
+        say(
+          `  round ${round} (${round % 2 === 1 ? 'API first' : 'COPY first'}): HTTP API ${perSecond(apiRates.at(-1)!)}, raw COPY ${perSecond(copyRates.at(-1)!)}, ${(ratio * 100).toFixed(0)}%`,
+        );
+        if (round === ROUNDS) {
+          // Exactly-once under replay: the first devices send all their batches again.
+          const replayed = prepared.fleet.slice(0, DEVICES_IN_FLIGHT);
+          const points = prepared.devices.slice(0, DEVICES_IN_FLIGHT).reduce((sum, device) => sum + device.points.length, 0);
+          const ms = await ingestOverHttp(baseUrl, replayed, points, 0);
+          await checkStored(app, prepared);
+          say(`  replay of ${points.toLocaleString('en')} points: 0 stored, all duplicates, ${perSecond((points / ms) * 1000)}`);
+        }
       }
       const api = median(apiRates);
       const copy = median(copyRates);
-      say(`  median    HTTP API ${perSecond(api).padStart(16)}`);
-      say(`  median    raw COPY ${perSecond(copy).padStart(16)}`);
+      const spread = (rates: number[]): string => `${perSecond(Math.min(...rates))} – ${perSecond(Math.max(...rates))}`;
+      say(`  median    HTTP API ${perSecond(api).padStart(16)}   (rounds: ${spread(apiRates)})`);
+      say(`  median    raw COPY ${perSecond(copy).padStart(16)}   (rounds: ${spread(copyRates)})`);
       say(`  API / COPY = ${((api / copy) * 100).toFixed(0)}%  (target: at least 50%)`);
 
       // A full day of one-second points of one user, read back simplified.
@@ -234,13 +281,14 @@ async function main(): Promise<void> {
       const dayUser = randomUUID();
       const dayToken = await jwks.sign({ sub: dayUser, tid: randomUUID(), roles: ['rep'], org: 'bench' });
       const dayPoints = devicePoints(86_400, dayStart + DAY_MS, 86_400);
-      await ingestOverHttp(baseUrl, requestsOf([{ userId: dayUser, token: dayToken, points: dayPoints }]));
+      await ingestOverHttp(baseUrl, fleetOf([{ userId: dayUser, token: dayToken, points: dayPoints }]), dayPoints.length);
       const range = `from=${new Date(dayStart).toISOString()}&to=${new Date(dayStart + DAY_MS).toISOString()}`;
-      say(`track read: a day of ${dayPoints.length.toLocaleString('en')} one-second points, median of ${QUERY_RUNS} runs`);
+      say(`track read: a day of ${dayPoints.length.toLocaleString('en')} one-second points (${(dayPoints.length * 1000) / DAY_MS} per second), ${QUERY_RUNS} runs each`);
       for (const simplifyM of [0, 5, 25]) {
         const timings: number[] = [];
         let bytes = 0;
         let vertices = 0;
+        let mileageM = 0;
         for (let run = 0; run < QUERY_RUNS; run += 1) {
           const started = performance.now();
           const response = await fetch(`${baseUrl}/api/v1/trajectories/${dayUser}?${range}&simplifyM=${simplifyM}`, {
@@ -248,11 +296,14 @@ async function main(): Promise<void> {
           });
           const body = await response.text();
           timings.push(performance.now() - started);
+          if (response.status !== 200) throw new Error(`track read answered ${response.status}: ${body}`);
           bytes = Buffer.byteLength(body);
-          vertices = (JSON.parse(body) as { geometry: { coordinates: unknown[] } | null }).geometry?.coordinates.length ?? 0;
+          const track = JSON.parse(body) as { geometry: { coordinates: unknown[] } | null; properties: { mileageM: number } };
+          vertices = track.geometry?.coordinates.length ?? 0;
+          mileageM = track.properties.mileageM;
         }
         say(
-          `  simplifyM=${String(simplifyM).padEnd(3)} ${median(timings).toFixed(0).padStart(6)} ms  ${vertices.toLocaleString('en').padStart(7)} vertices  ${(bytes / 1024).toFixed(0).padStart(6)} KiB`,
+          `  simplifyM=${String(simplifyM).padEnd(3)} median ${median(timings).toFixed(0).padStart(5)} ms (${Math.min(...timings).toFixed(0)}–${Math.max(...timings).toFixed(0)})  ${vertices.toLocaleString('en').padStart(7)} vertices  ${(bytes / 1024).toFixed(0).padStart(6)} KiB  mileage ${(mileageM / 1000).toFixed(1)} km`,
         );
       }
     } finally {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { utcDay } from '../src/common/utc-day';
+import { LivePositionStore } from '../src/modules/live-positions/live-position.store';
 import { TrackIngestService, type TrackOwner } from '../src/modules/trajectories/track-ingest.service';
 import { partitionName } from '../src/modules/trajectories/track/track-partitions';
 import { PointRejection } from '../src/modules/trajectories/track/track-point';
@@ -225,5 +226,125 @@ describe(TrackIngestService.name, () => {
     );
     expect(stored).toEqual({ retentionDays: 30, count: '10' });
     expect(await partitionExists(30, day)).toBe(true);
+  });
+
+  it('stores what the device sent: coordinates exactly, the other numbers as reals, missing values as null, instants to the millisecond', async () => {
+    const owner = newOwner();
+    const at = recent().getTime();
+    // The same kind of instant written with an offset and a fraction beyond milliseconds.
+    const withOffset = `${new Date(at + 2_000 + 3_600_000).toISOString().slice(0, 23)}9+01:00`;
+    const points = [
+      { id: randomUUID().toUpperCase(), lat: -33.868820000000014, lng: 151.20929300000002, accuracyM: 4.7, speedMps: 13.9, headingDeg: 359.99, capturedAt: new Date(at).toISOString(), isMock: true },
+      { seq: 7, lat: 0, lng: -0.000001, accuracyM: 0, capturedAt: new Date(at + 1).toISOString() },
+      { seq: 8, lat: 90, lng: 180, accuracyM: 1_000_000, speedMps: null, headingDeg: 0, capturedAt: withOffset },
+    ];
+
+    const result = await ingest.ingest(owner, { deviceId: device, points });
+
+    expect(result).toEqual({ accepted: 3, duplicates: 0, rejected: [] });
+    const rows = await dataSource.query<Record<string, unknown>[]>(
+      `SELECT point_key AS key, (extract(epoch FROM captured_at) * 1000)::float8 AS t, lat, lng, accuracy_m AS "accuracyM",
+              speed_mps AS "speedMps", heading_deg AS "headingDeg", is_mock AS "isMock", retention_days AS "retentionDays"
+       FROM checkins.track_points WHERE tenant_id = $1 AND user_id = $2 ORDER BY captured_at`,
+      [owner.tenantId, owner.userId],
+    );
+    expect(rows).toEqual([
+      {
+        key: points[0]!.id!.toLowerCase(), t: at, lat: -33.868820000000014, lng: 151.20929300000002, accuracyM: 4.7,
+        speedMps: 13.9, headingDeg: 359.99, isMock: true, retentionDays: 90,
+      },
+      { key: 'seq:7', t: at + 1, lat: 0, lng: -0.000001, accuracyM: 0, speedMps: null, headingDeg: null, isMock: false, retentionDays: 90 },
+      { key: 'seq:8', t: Date.parse(withOffset), lat: 90, lng: 180, accuracyM: 1_000_000, speedMps: null, headingDeg: 0, isMock: false, retentionDays: 90 },
+    ]);
+  });
+});
+
+describe(`${TrackIngestService.name} over HTTP`, () => {
+  let service: CheckinsTestApp;
+  let dataSource: DataSource;
+  const tenantId = randomUUID();
+
+  async function deviceUser(): Promise<{ id: string; post: (body: unknown) => Promise<{ status: number; body: Record<string, unknown> }> }> {
+    const id = randomUUID();
+    const token = await service.jwks.sign({ sub: id, tid: tenantId, roles: ['rep'], org: 'emea.north' });
+    return {
+      id,
+      post: async (body) => {
+        const response = await service.app.inject({
+          method: 'POST',
+          url: '/api/v1/trajectories/points',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          payload: typeof body === 'string' ? body : JSON.stringify(body),
+        });
+        return { status: response.statusCode, body: response.json() };
+      },
+    };
+  }
+
+  async function storedCount(userId: string): Promise<number> {
+    const [row] = await dataSource.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM checkins.track_points WHERE tenant_id = $1 AND user_id = $2`,
+      [tenantId, userId],
+    );
+    return row!.count;
+  }
+
+  beforeAll(async () => {
+    service = await startCheckinsTestApp();
+    dataSource = service.app.get(DataSource);
+  });
+
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  it('stores each point once when two requests send overlapping batches at the same moment, duplicates inside them included', async () => {
+    const user = await deviceUser();
+    const points = walk(900, { start: new Date(Date.now() - 3_600_000) });
+    const first = [...points.slice(0, 600), points[10]!, points[599]!];
+    const second = [points[300]!, ...points.slice(300, 900)];
+
+    const answers = await Promise.all([user.post({ deviceId: 'phone-1', points: first }), user.post({ deviceId: 'phone-1', points: second })]);
+
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    const accepted = answers.reduce((sum, answer) => sum + (answer.body['accepted'] as number), 0);
+    const duplicates = answers.reduce((sum, answer) => sum + (answer.body['duplicates'] as number), 0);
+    expect(accepted).toBe(900);
+    expect(duplicates).toBe(first.length + second.length - 900);
+    expect(answers.flatMap((answer) => answer.body['rejected'] as unknown[])).toEqual([]);
+    expect(await storedCount(user.id)).toBe(900);
+    const [position] = await service.app.get(LivePositionStore).of(tenantId, [user.id]);
+    expect(position?.capturedAt).toBe(points[899]!.capturedAt);
+  });
+
+  it('refuses a bad envelope with 400 problem+json naming the field, and stores nothing', async () => {
+    const user = await deviceUser();
+    const points = walk(3, { start: new Date(Date.now() - 3_600_000) });
+
+    const answers = await Promise.all([
+      user.post({ points }),
+      user.post({ deviceId: '', points }),
+      user.post({ deviceId: 'phone-1', points: [] }),
+      user.post({ deviceId: 'phone-1', points: { 0: points[0] } }),
+      user.post({ deviceId: 'phone-1', points, extra: true }),
+      user.post([points]),
+      user.post('{"deviceId": "phone-1", "points": ['),
+      user.post({ deviceId: 'phone\u0000-1', points }),
+      user.post({ deviceId: 'phone-1', points: [{ ...points[0], capturedAt: '2025-05-06T11:59:00.000Z\ud800' }] }),
+    ]);
+
+    expect(answers.map((answer) => [answer.status, answer.body['errors']])).toEqual([
+      [400, [expect.objectContaining({ field: 'deviceId' })]],
+      [400, [expect.objectContaining({ field: 'deviceId' })]],
+      [400, [expect.objectContaining({ field: 'points' })]],
+      [400, [expect.objectContaining({ field: 'points' })]],
+      [400, [expect.objectContaining({ field: 'extra' })]],
+      [400, [expect.objectContaining({ field: 'body' })]],
+      [400, undefined],
+      [400, [expect.objectContaining({ field: 'deviceId' })]],
+      [400, [expect.objectContaining({ field: 'points.0.capturedAt' })]],
+    ]);
+    for (const answer of answers) expect(answer.body).toMatchObject({ status: 400, type: expect.any(String), title: expect.any(String) });
+    expect(await storedCount(user.id)).toBe(0);
   });
 });

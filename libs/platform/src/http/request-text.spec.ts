@@ -14,6 +14,14 @@ describe(invalidJsonText.name, () => {
     expect(invalidJsonText('\u0000')).toMatchObject({ field: 'body' });
   });
 
+  it('finds a problem wherever it sits: an array item, a nested key, after a thousand good values', () => {
+    const points = Array.from({ length: 1_000 }, (_, seq) => ({ seq, capturedAt: '2025-05-06T11:59:00.000Z', lat: 1, lng: 2 }));
+    expect(invalidJsonText({ points })).toBeUndefined();
+    expect(invalidJsonText({ points: [...points, 'x\u0000'] })).toMatchObject({ field: 'points.1000' });
+    expect(invalidJsonText({ points: [...points, { seq: 1, ['k\udfff']: 1 }] })).toMatchObject({ field: 'points.1000.k\udfff' });
+    expect(invalidJsonText({ tags: [['a', ['b', '\ud83d']]] })).toMatchObject({ field: 'tags.0.1.1' });
+  });
+
   it('refuses nesting beyond the limit without overflowing the stack', () => {
     const nested = (depth: number): unknown => JSON.parse(`${'['.repeat(depth)}1${']'.repeat(depth)}`);
 

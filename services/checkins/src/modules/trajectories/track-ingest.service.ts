@@ -7,7 +7,7 @@ import { CheckInsRepository } from '../check-ins/check-ins.repository';
 import { DirectoryService } from '../directory/directory.service';
 import { LivePositionStore } from '../live-positions/live-position.store';
 import { isMissingPartition, type PointSource, TrackPointsRepository } from './track-points.repository';
-import { oldestKeptDay, TrackPartitions } from './track/track-partitions';
+import { oldestKeptDay, type TrackPartitionKey, TrackPartitions } from './track/track-partitions';
 import { PointRejection, type RejectedPoint, type ValidTrackPoint, validateTrackPoints } from './track/track-point';
 import { TRACKING_PRIVACY_OFF, trackingAllowed, type TrackingPrivacy } from './track/tracking-window';
 
@@ -110,14 +110,19 @@ export class TrackIngestService {
   ): Promise<{ allowed: ValidTrackPoint[]; outside: RejectedPoint[] }> {
     const { privacy } = await this.settings(owner.tenantId);
     if (!privacy.enabled || points.length === 0) return { allowed: points, outside: [] };
-    const times = points.map((point) => point.capturedAt.getTime());
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    for (const point of points) {
+      first = Math.min(first, point.capturedAtMs);
+      last = Math.max(last, point.capturedAtMs);
+    }
     const visits = privacy.duringVisits
-      ? await this.checkIns.visitIntervals(owner.tenantId, owner.userId, new Date(Math.min(...times)), new Date(Math.max(...times)), LONGEST_VISIT_MS)
+      ? await this.checkIns.visitIntervals(owner.tenantId, owner.userId, new Date(first), new Date(last), LONGEST_VISIT_MS)
       : [];
     const allowed: ValidTrackPoint[] = [];
     const outside: RejectedPoint[] = [];
     for (const point of points) {
-      if (trackingAllowed(point.capturedAt, privacy, visits)) allowed.push(point);
+      if (trackingAllowed(new Date(point.capturedAtMs), privacy, visits)) allowed.push(point);
       else outside.push({ index: point.index, reason: PointRejection.OutsideTrackingWindow, message: 'captured outside the working hours and visits this tenant tracks' });
     }
     return { allowed, outside };
@@ -129,19 +134,22 @@ export class TrackIngestService {
     now: Date,
   ): Promise<{ accepted: number; kept: ValidTrackPoint[]; tooOld: RejectedPoint[] }> {
     const today = utcDay(now);
-    const classes = await this.classesOf(source.tenantId, [...new Set(valid.map((point) => point.day))], today);
+    const days = new Set<string>();
+    for (const point of valid) days.add(point.day);
+    const classes = await this.classesOf(source.tenantId, [...days], today);
+    // Decided per day, not per point: a batch spans a day or two.
+    const keptDays = new Map<string, TrackPartitionKey>();
+    for (const day of days) {
+      const retentionDays = classes.get(day);
+      if (retentionDays !== undefined && day >= oldestKeptDay(today, retentionDays)) keptDays.set(day, { day, retentionDays });
+    }
     const kept: ValidTrackPoint[] = [];
     const tooOld: RejectedPoint[] = [];
     for (const point of valid) {
-      const retentionDays = classes.get(point.day);
-      if (retentionDays === undefined || point.day < oldestKeptDay(today, retentionDays)) {
-        tooOld.push({ index: point.index, reason: PointRejection.BeyondRetention, message: 'older than this tenant keeps track points' });
-      } else {
-        kept.push(point);
-      }
+      if (keptDays.has(point.day)) kept.push(point);
+      else tooOld.push({ index: point.index, reason: PointRejection.BeyondRetention, message: 'older than this tenant keeps track points' });
     }
-    const keys = new Map(kept.map((point) => [point.day, { day: point.day, retentionDays: classes.get(point.day)! }]));
-    await this.partitions.ensure([...keys.values()]);
+    await this.partitions.ensure([...keptDays.values()]);
     const accepted = await this.points.insert(source, kept, (day) => classes.get(day)!);
     return { accepted, kept, tooOld };
   }
@@ -167,7 +175,7 @@ export class TrackIngestService {
   // Live positions are a convenience rebuilt from the points: Redis being away never fails an ingest.
   private async recordLivePosition(source: PointSource, points: readonly ValidTrackPoint[]): Promise<void> {
     const latest = points.reduce<ValidTrackPoint | undefined>(
-      (newest, point) => (!point.isMock && (!newest || point.capturedAt > newest.capturedAt) ? point : newest),
+      (newest, point) => (!point.isMock && (!newest || point.capturedAtMs > newest.capturedAtMs) ? point : newest),
       undefined,
     );
     if (!latest) return;
@@ -179,7 +187,7 @@ export class TrackIngestService {
         accuracyM: latest.accuracyM,
         speedMps: latest.speedMps,
         headingDeg: latest.headingDeg,
-        capturedAt: latest.capturedAt.toISOString(),
+        capturedAt: new Date(latest.capturedAtMs).toISOString(),
         deviceId: source.deviceId,
       });
     } catch (error) {

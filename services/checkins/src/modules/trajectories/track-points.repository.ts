@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { boolArray, float4Array, float8Array, int2Array, textArray, timestamptzArray } from './pg-binary-arrays';
 import { type ValidTrackPoint } from './track/track-point';
 import { type TrackingPrivacy } from './track/tracking-window';
 
@@ -27,13 +28,19 @@ const UNIQUE_VIOLATION = '23505';
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/**
- * A Postgres array literal of values that need no quoting: finite numbers, booleans, nulls, and
- * strings without commas, quotes, braces, backslashes or spaces (ISO instants, UUIDs, `seq:<n>`),
- * which is all validated points hold. Cheaper than the driver's generic escaping per element.
- */
-function arrayLiteral(values: readonly (string | number | boolean | null)[]): string {
-  return `{${values.map((value) => (value === null ? 'NULL' : String(value))).join(',')}}`;
+/** The batch's columns, in the order of the statements' `$4` … `$12`, as binary arrays. */
+function pointColumns(points: readonly ValidTrackPoint[], retentionOf: (day: string) => number): Buffer[] {
+  return [
+    timestamptzArray(points, (point) => point.capturedAtMs),
+    textArray(points, (point) => point.pointKey),
+    int2Array(points, (point) => retentionOf(point.day)),
+    float8Array(points, (point) => point.lat),
+    float8Array(points, (point) => point.lng),
+    float4Array(points, (point) => point.accuracyM),
+    float4Array(points, (point) => point.speedMps),
+    float4Array(points, (point) => point.headingDeg),
+    boolArray(points, (point) => point.isMock),
+  ];
 }
 
 /** True when an insert found no partition for a row (a day not created yet, or dropped meanwhile). */
@@ -42,7 +49,7 @@ export function isMissingPartition(error: unknown): boolean {
   return driverError?.code === NO_PARTITION && /no partition of relation/.test(driverError.message ?? '');
 }
 
-// One statement for the whole batch: arrays in, one row per point out of unnest.
+// One statement for the whole batch: arrays in (binary, see pg-binary-arrays), one row per point out of unnest.
 const POINT_COLUMNS =
   'tenant_id, user_id, device_id, captured_at, point_key, retention_days, lat, lng, accuracy_m, speed_mps, heading_deg, is_mock';
 const POINT_ROWS = `
@@ -89,23 +96,8 @@ export class TrackPointsRepository {
   async insert(source: PointSource, points: readonly ValidTrackPoint[], retentionOf: (day: string) => number): Promise<number> {
     if (points.length === 0) return 0;
     // In key order, so that concurrent overlapping batches lock keys in the same order and cannot deadlock.
-    const sorted = [...points].sort((a, b) =>
-      a.capturedAtIso === b.capturedAtIso ? compare(a.pointKey, b.pointKey) : compare(a.capturedAtIso, b.capturedAtIso),
-    );
-    const parameters = [
-      source.tenantId,
-      source.userId,
-      source.deviceId,
-      arrayLiteral(sorted.map((point) => point.capturedAtIso)),
-      arrayLiteral(sorted.map((point) => point.pointKey)),
-      arrayLiteral(sorted.map((point) => retentionOf(point.day))),
-      arrayLiteral(sorted.map((point) => point.lat)),
-      arrayLiteral(sorted.map((point) => point.lng)),
-      arrayLiteral(sorted.map((point) => point.accuracyM)),
-      arrayLiteral(sorted.map((point) => point.speedMps)),
-      arrayLiteral(sorted.map((point) => point.headingDeg)),
-      arrayLiteral(sorted.map((point) => point.isMock)),
-    ];
+    const sorted = [...points].sort((a, b) => a.capturedAtMs - b.capturedAtMs || compare(a.pointKey, b.pointKey));
+    const parameters = [source.tenantId, source.userId, source.deviceId, ...pointColumns(sorted, retentionOf)];
     try {
       await this.dataSource.query(INSERT_NEW_POINTS, parameters);
       return points.length;

@@ -43,10 +43,9 @@ export interface ValidTrackPoint {
   index: number;
   /** The client's point id, or `seq:<n>`: with device and capture time, what makes a point unique. */
   pointKey: string;
-  capturedAt: Date;
-  /** `capturedAt` in ISO 8601 (UTC, milliseconds), as stored. */
-  capturedAtIso: string;
-  /** UTC day of `capturedAt`: the partition the point goes to. */
+  /** Capture time in epoch milliseconds (what is stored: instants are kept to the millisecond). */
+  capturedAtMs: number;
+  /** UTC day of the capture time: the partition the point goes to. */
   day: string;
   lat: number;
   lng: number;
@@ -63,6 +62,8 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{
 // Storage columns are `real`: bound the values so they stay meaningful in single precision.
 const MAX_ACCURACY_M = 1_000_000;
 const MAX_SPEED_MPS = 1_000;
+
+const CAPTURED_AT_MESSAGE = 'capturedAt must be an ISO 8601 instant with a time zone';
 
 const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const between = (value: unknown, min: number, max: number): value is number =>
@@ -95,15 +96,74 @@ function pointKeyOf(point: Record<string, unknown>): string {
   return reject(PointRejection.KeyMissing, 'a point needs an id or a seq');
 }
 
-function capturedAtOf(value: unknown, now: Date): Date {
-  const capturedAt = typeof value === 'string' && INSTANT.test(value) ? new Date(value) : undefined;
-  if (!capturedAt || Number.isNaN(capturedAt.getTime())) {
-    reject(PointRejection.InvalidCapturedAt, 'capturedAt must be an ISO 8601 instant with a time zone');
+const DAY_MS = 86_400_000;
+const CHAR_0 = 48;
+const CHAR_Z = 90;
+
+/** The value of `length` decimal digits of `text` at `at`, or NaN when one is not a digit. */
+function digits(text: string, at: number, length: number): number {
+  let value = 0;
+  for (let index = at; index < at + length; index += 1) {
+    const digit = text.charCodeAt(index) - CHAR_0;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
   }
-  if (capturedAt.getTime() > now.getTime() + MAX_CLOCK_AHEAD_MS) {
+  return value;
+}
+
+/** Days from 1970-01-01 to the given proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+function epochDay(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+
+/**
+ * The epoch milliseconds of an instant written as `toISOString` writes it
+ * (`YYYY-MM-DDTHH:MM:SS.sssZ`, a real calendar date and time), or undefined for any other
+ * text. What devices send is nearly always this form; parsing it by hand spares the Date parser,
+ * which was most of a point's validation.
+ */
+export function canonicalInstantMs(text: string): number | undefined {
+  if (text.length !== 24 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return undefined;
+  if (text[19] !== '.' || text.charCodeAt(23) !== CHAR_Z) return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  const millisecond = digits(text, 20, 3);
+  // NaN fails every comparison, so a non-digit anywhere leaves the fast path too.
+  if (!(year >= 1000 && month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59 && second <= 59 && millisecond >= 0)) return undefined;
+  if (day > daysInMonth(year, month)) return undefined;
+  return epochDay(year, month, day) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + millisecond;
+}
+
+/** The capture time in epoch milliseconds and its UTC day. */
+function capturedAtOf(value: unknown, now: Date): { ms: number; day: string } {
+  if (typeof value !== 'string') return reject(PointRejection.InvalidCapturedAt, CAPTURED_AT_MESSAGE);
+  let ms = canonicalInstantMs(value);
+  let day: string;
+  if (ms !== undefined) {
+    day = value.slice(0, 10);
+  } else {
+    // Any other ISO 8601 form (an offset, no seconds, other precision) goes through Date, as always.
+    const parsed = INSTANT.test(value) ? new Date(value) : undefined;
+    if (!parsed || Number.isNaN(parsed.getTime())) reject(PointRejection.InvalidCapturedAt, CAPTURED_AT_MESSAGE);
+    ms = parsed.getTime();
+    day = utcDay(parsed);
+  }
+  if (ms > now.getTime() + MAX_CLOCK_AHEAD_MS) {
     reject(PointRejection.CapturedInFuture, 'capturedAt lies in the future; check the device clock');
   }
-  return capturedAt;
+  return { ms, day };
 }
 
 function optionalNumber(value: unknown, min: number, max: number, reason: PointRejection, message: string): number | null {
@@ -114,8 +174,9 @@ function optionalNumber(value: unknown, min: number, max: number, reason: PointR
 function validPoint(raw: unknown, index: number, now: Date): ValidTrackPoint {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) reject(PointRejection.NotAnObject, 'a point must be an object');
   const point = raw as Record<string, unknown>;
-  const unknown = Object.keys(point).find((field) => !FIELDS.has(field));
-  if (unknown !== undefined) reject(PointRejection.UnknownField, `unknown field ${unknown}`);
+  for (const field of Object.keys(point)) {
+    if (!FIELDS.has(field)) reject(PointRejection.UnknownField, `unknown field ${field}`);
+  }
   const pointKey = pointKeyOf(point);
   if (!between(point.lat, -90, 90)) reject(PointRejection.InvalidLat, 'lat must be a number between -90 and 90');
   if (!between(point.lng, -180, 180)) reject(PointRejection.InvalidLng, 'lng must be a number between -180 and 180');
@@ -129,9 +190,8 @@ function validPoint(raw: unknown, index: number, now: Date): ValidTrackPoint {
   return {
     index,
     pointKey,
-    capturedAt,
-    capturedAtIso: capturedAt.toISOString(),
-    day: utcDay(capturedAt),
+    capturedAtMs: capturedAt.ms,
+    day: capturedAt.day,
     lat: point.lat,
     lng: point.lng,
     accuracyM: point.accuracyM,
