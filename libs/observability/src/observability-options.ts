@@ -29,6 +29,14 @@ export interface ObservabilityOptions {
   logDestination?: DestinationStream;
   /** Replaces the exporter OTEL_TRACES_EXPORTER names, when that is not `none` (tests read spans from it). */
   spanExporter?: SpanExporter;
+  /**
+   * Path prefixes whose requests get a lean request log instead of pino-http's: the same
+   * "request completed" line, built only when its level is enabled, and no per-request child
+   * loggers, so lines logged while handling such a request carry the trace id but not the request
+   * id unless they name it. For the gateway's proxied routes, where pino-http's per-request
+   * loggers cost more than the proxying itself.
+   */
+  leanRequestLogPrefixes?: readonly string[];
 }
 
 export const OBSERVABILITY_OPTIONS = Symbol('OBSERVABILITY_OPTIONS');

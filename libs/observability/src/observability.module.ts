@@ -13,6 +13,7 @@ import { HealthController } from './health/health.controller';
 import { KafkaHealthIndicator } from './health/kafka.health';
 import { PostgresHealthIndicator } from './health/postgres.health';
 import { RedisHealthIndicator } from './health/redis.health';
+import { LeanRequestLog, routesUnder } from './logging/lean-request-log';
 import { loggerParams } from './logging/logger-params';
 import { HttpMetrics } from './metrics/http-metrics';
 import { MetricsController } from './metrics/metrics.controller';
@@ -40,7 +41,12 @@ export class ObservabilityModule implements NestModule {
         LoggerModule.forRootAsync({
           inject: [SERVICE_CONFIG],
           useFactory: (config: ServiceConfig) =>
-            loggerParams({ service: options.service, level: config.log.level, destination: options.logDestination }),
+            loggerParams({
+              service: options.service,
+              level: config.log.level,
+              destination: options.logDestination,
+              exclude: routesUnder(options.leanRequestLogPrefixes ?? []),
+            }),
         }),
       ],
       controllers: [HealthController, MetricsController],
@@ -58,6 +64,7 @@ export class ObservabilityModule implements NestModule {
         ShutdownRegistry,
         GracefulShutdown,
         HttpMetrics,
+        LeanRequestLog,
         PostgresHealthIndicator,
         RedisHealthIndicator,
         KafkaHealthIndicator,

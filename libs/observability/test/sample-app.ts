@@ -48,6 +48,7 @@ export function sampleConfig(overrides: Record<string, string> = {}): ServiceCon
 export interface SampleModuleOptions {
   health: HealthOptions;
   logLines?: string[];
+  leanRequestLogPrefixes?: string[];
 }
 
 /** A service module as a service writes it: persistence, Redis and observability from its config. */
@@ -61,6 +62,7 @@ export function sampleAppModule(config: ServiceConfig, options: SampleModuleOpti
         service: 'sample',
         health: options.health,
         logDestination: logLines === undefined ? undefined : { write: (line: string) => void logLines.push(line) },
+        leanRequestLogPrefixes: options.leanRequestLogPrefixes,
       }),
     ],
     controllers: [SampleVisitController],

@@ -1,4 +1,5 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { type RouteInfo } from '@nestjs/common/interfaces';
 import { type Params } from 'nestjs-pino';
 import pino, { type DestinationStream, type Level, type Logger } from 'pino';
 import { type Options } from 'pino-http';
@@ -9,6 +10,8 @@ export interface LoggingOptions {
   level: Level | 'silent';
   /** Where JSON lines go; stdout when absent (tests pass a stream to read them). */
   destination?: DestinationStream;
+  /** Routes pino-http leaves alone (their requests are logged another way). */
+  exclude?: RouteInfo[];
 }
 
 // Secrets that must never reach a log line, wherever they appear in logged objects.
@@ -35,9 +38,14 @@ function pathOf(request: IncomingMessage): string {
   return (request.url ?? '').split('?')[0] ?? '';
 }
 
+/** The level of a request's "request completed" line: error for a failure or a 5xx, warn for a 4xx, else info. */
+export function requestLogLevel(statusCode: number, error?: Error): Level {
+  if (error !== undefined || statusCode >= 500) return 'error';
+  return statusCode >= 400 ? 'warn' : 'info';
+}
+
 function levelOf(_request: IncomingMessage, response: ServerResponse, error?: Error): Level {
-  if (error !== undefined || response.statusCode >= 500) return 'error';
-  return response.statusCode >= 400 ? 'warn' : 'info';
+  return requestLogLevel(response.statusCode, error);
 }
 
 // Any line written inside a trace context (a request handler, a consumer using TraceContext.run) gets its trace id.
@@ -69,5 +77,8 @@ export function loggerParams(options: LoggingOptions): Params {
     customLogLevel: levelOf,
     autoLogging: { ignore: (request) => QUIET_PATHS.has(pathOf(request)) },
   };
-  return { pinoHttp: options.destination === undefined ? pinoHttp : [pinoHttp, options.destination] };
+  return {
+    pinoHttp: options.destination === undefined ? pinoHttp : [pinoHttp, options.destination],
+    ...(options.exclude === undefined || options.exclude.length === 0 ? {} : { exclude: options.exclude }),
+  };
 }
