@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Platform, type TestKafka, startPlatform, testDatabaseUrl, testKafka, testRedis } from '@fieldforce/testing';
+import { PLATFORM_SERVICES, type Platform, type TestKafka, startPlatform, testDatabaseUrl, testKafka, testRedis } from '@fieldforce/testing';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -11,6 +11,8 @@ export interface JourneyPlatform {
   platform: Platform;
   kafka: TestKafka;
   gatewayUrl: string;
+  /** The end of every process's output, for the report of a failed journey. */
+  outputTails(characters?: number): string;
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,9 @@ export async function startJourneyPlatform(name: string): Promise<JourneyPlatfor
     platform,
     kafka,
     gatewayUrl: platform.gateway.url,
+    outputTails(characters = 4_000) {
+      return [...PLATFORM_SERVICES, 'gateway' as const].map((service) => `--- ${service}\n${platform.service(service).output().slice(-characters)}`).join('\n');
+    },
     async stop() {
       await platform.stop();
       rmSync(uploadDir, { recursive: true, force: true });
