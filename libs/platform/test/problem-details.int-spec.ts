@@ -1,4 +1,6 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
+import { testAdminUrl } from '@fieldforce/testing';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter, createServiceApp } from '../src';
 import { SampleAppModule, sampleConfig, sampleProblemMappings } from './sample-app';
 
@@ -185,5 +187,39 @@ describe(ProblemDetailsFilter.name, () => {
     expect(problem.errorId).toMatch(UUID);
     expect(problem.detail).toContain(problem.errorId);
     expect(response.body).not.toMatch(/secret_table|SELECT|stack|at Object/);
+  });
+
+  it('answers a refused database connection with 503 and Retry-After, not an unexpected 500', async () => {
+    const response = await app.inject({ method: 'GET', url: '/customers/database-refused' });
+
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.json()).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE', title: 'Service unavailable' });
+    expect(response.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/);
+  });
+
+  it('answers a query whose connection a database restart cut with 503', async () => {
+    const admin = new Client({ connectionString: testAdminUrl() });
+    await admin.connect();
+    try {
+      const answer = app.inject({ method: 'GET', url: `/customers/database-cut?url=${encodeURIComponent(testAdminUrl())}` });
+      // What a fast shutdown does to every backend: terminate it in the middle of its query.
+      let terminated = 0;
+      for (let tries = 0; terminated === 0 && tries < 600; tries += 1) {
+        const { rows } = await admin.query<{ pid: number }>(
+          `SELECT pg_terminate_backend(pid) AS pid FROM pg_stat_activity WHERE application_name = 'problem-details-cut' AND state = 'active'`,
+        );
+        terminated = rows.length;
+        if (terminated === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const response = await answer;
+
+      expect(terminated).toBe(1);
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
+    } finally {
+      await admin.end();
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Module, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Module, Param, Post, Query } from '@nestjs/common';
+import { Client } from 'pg';
 import { Type } from 'class-transformer';
 import { IsEmail, IsInt, IsOptional, IsString, Max, Min, MinLength, ValidateNested } from 'class-validator';
 import {
@@ -80,6 +81,28 @@ class SampleCustomerController {
   @Get('crash')
   crash(): never {
     throw new Error('relation "customers.secret_table" does not exist: SELECT * FROM customers.secret_table');
+  }
+
+  /** Queries a database nothing listens for (port 1): the connection is refused. */
+  @Get('database-refused')
+  async databaseRefused(): Promise<never> {
+    const client = new Client({ host: '127.0.0.1', port: 1, user: 'postgres', database: 'postgres' });
+    await client.connect();
+    throw new Error('unreachable: port 1 accepted a connection');
+  }
+
+  /** A long query on `url` (the test terminates its backend, as a database restart does). */
+  @Get('database-cut')
+  async databaseCut(@Query('url') url: string): Promise<never> {
+    const client = new Client({ connectionString: url, application_name: 'problem-details-cut' });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      await client.query('SELECT pg_sleep(60)');
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    throw new Error('unreachable: the query was not cut');
   }
 
   @Get(':id')

@@ -13,6 +13,8 @@ export enum CommonErrorCode {
   PreconditionRequired = 'PRECONDITION_REQUIRED',
   /** The same Idempotency-Key came back with a different request body. */
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
+  /** The database cannot be reached right now (restart, failover, connection cut): nothing is wrong with the request. */
+  DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
 }
 
 /** An error shared by all services; build it with the static factories. */
@@ -57,6 +59,13 @@ export class CommonException extends DomainException<CommonErrorCode> {
     );
   }
 
+  /** 503: the database went away under the request; the same request may be sent again shortly. */
+  static databaseUnavailable(): CommonException {
+    return new CommonException(CommonErrorCode.DatabaseUnavailable, 'the database is not reachable right now; retry shortly', {
+      details: { retryAfterSeconds: 1 },
+    });
+  }
+
   /** 422: a replay must repeat the original body exactly. */
   static idempotencyKeyReused(idempotencyKey: string): CommonException {
     return new CommonException(
@@ -82,6 +91,8 @@ export function commonProblem(code: CommonErrorCode): ProblemMapping {
       return { status: 428, title: 'Precondition required' };
     case CommonErrorCode.IdempotencyKeyReused:
       return { status: 422, title: 'Idempotency key reused' };
+    case CommonErrorCode.DatabaseUnavailable:
+      return { status: 503, title: 'Service unavailable' };
     default: {
       const unmapped: never = code;
       throw new TypeError(`unmapped common error code ${String(unmapped)}`);

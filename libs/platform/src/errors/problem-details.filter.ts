@@ -36,6 +36,25 @@ function isFastifyClientError(error: unknown): error is FastifyClientError {
   return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500 && typeof code === 'string';
 }
 
+// SQLSTATEs of a server that is shutting down, crashed or still starting; class 08 is a connection exception.
+const SERVER_GONE_STATES = new Set(['57P01', '57P02', '57P03']);
+const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * True for an error saying the database cannot be reached right now rather than that anything
+ * is wrong with the request: refused or cut connections (pg, or TypeORM's QueryFailedError around
+ * pg's error), a server shutting down or starting, a query runner TypeORM released when its
+ * connection failed.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code, message, driverError } = error as { name?: unknown; code?: unknown; message?: unknown; driverError?: unknown };
+  if (name === 'QueryRunnerAlreadyReleasedError') return true;
+  if (driverError !== undefined && driverError !== error && isDatabaseUnavailable(driverError)) return true;
+  if (typeof code === 'string' && (code.startsWith('08') || SERVER_GONE_STATES.has(code) || SOCKET_ERRORS.has(code))) return true;
+  return typeof message === 'string' && message.startsWith('Connection terminated');
+}
+
 function httpDetail(exception: HttpException): string {
   const response = exception.getResponse();
   if (typeof response === 'string') return response;
@@ -65,7 +84,8 @@ function retryAfterOf(problem: ProblemBody): number | undefined {
 
 /**
  * Renders every error as `application/problem+json`: domain exceptions through the service's
- * code mappings, Nest/Fastify HTTP errors by status, anything else as a 500 with an error id.
+ * code mappings, Nest/Fastify HTTP errors by status, a database out of reach as a 503, anything
+ * else as a 500 with an error id.
  * A 429 or 503 whose details name `retryAfterSeconds` also answers them as `Retry-After`.
  */
 @Catch()
@@ -100,6 +120,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return statusProblem(status, httpDetail(exception));
     } else if (isFastifyClientError(exception)) {
       return statusProblem(exception.statusCode, exception.message);
+    } else if (isDatabaseUnavailable(exception)) {
+      // Expected while the database restarts: a 503 the client retries, not an unexpected 500.
+      this.logger.warn({ err: exception, requestId: request.id }, 'database unavailable');
+      const unavailable = CommonException.databaseUnavailable();
+      return this.domainProblem(unavailable, commonProblem(unavailable.code));
     }
     return this.internalError(exception, request);
   }

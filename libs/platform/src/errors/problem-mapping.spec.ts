@@ -58,6 +58,7 @@ describe(commonProblem.name, () => {
     [CommonErrorCode.PreconditionFailed, 412],
     [CommonErrorCode.PreconditionRequired, 428],
     [CommonErrorCode.IdempotencyKeyReused, 422],
+    [CommonErrorCode.DatabaseUnavailable, 503],
   ])('maps %s to %i', (code, status) => {
     expect(commonProblem(code).status).toBe(status);
   });
