@@ -1,6 +1,5 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
-import { testAdminUrl } from '@fieldforce/testing';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter, createServiceApp } from '../src';
 import { SampleAppModule, sampleConfig, sampleProblemMappings } from './sample-app';
 
@@ -200,10 +199,13 @@ describe(ProblemDetailsFilter.name, () => {
   });
 
   it('answers a query whose connection a database restart cut with 503', async () => {
-    const admin = new Client({ connectionString: testAdminUrl() });
+    // The run's test database, from jest's global setup (libs/testing would make a circular dependency).
+    const url = process.env.DATABASE_ADMIN_URL;
+    if (!url) throw new Error('DATABASE_ADMIN_URL is not set: run through the integration project');
+    const admin = new Client({ connectionString: url });
     await admin.connect();
     try {
-      const answer = app.inject({ method: 'GET', url: `/customers/database-cut?url=${encodeURIComponent(testAdminUrl())}` });
+      const answer = app.inject({ method: 'GET', url: `/customers/database-cut?url=${encodeURIComponent(url)}` });
       // What a fast shutdown does to every backend: terminate it in the middle of its query.
       let terminated = 0;
       for (let tries = 0; terminated === 0 && tries < 600; tries += 1) {
