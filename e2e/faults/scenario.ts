@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { type KindCounts, type Ledger, REQUEST_KINDS, type RequestKind } from './load';
 import { type FaultPlatform, PLATFORM_SERVICES, type PlatformService, sleep } from './platform';
@@ -64,6 +65,10 @@ export interface FaultRecord {
   /** Exactly what was done. */
   action: string;
   at: string;
+  /** The machine's 1-minute load average at the fault (2 cores: above 2, processes wait for CPU). */
+  loadAverage: number;
+  /** From the fault until the restarted part was back: the service answering `/health/ready`, the broker listening, the Postgres restart command done. */
+  restartedAfterMs: number;
   /** From the fault until every process answered `/health/ready` with 200 again (null: never, within the wait). */
   readyAfterMs: number | null;
   /** From the fault until each kind of write was acknowledged again. */
@@ -99,6 +104,7 @@ function faultName(fault: Fault): string {
 
 /** Injects one fault and measures the recovery; never repairs anything beyond what the fault itself restarts. */
 export async function injectFault(platform: FaultPlatform, ledger: Ledger, fault: Fault, config: FaultsConfig): Promise<FaultRecord> {
+  const [loadAverage = 0] = loadavg();
   const at = Date.now();
   let action: string;
   switch (fault.kind) {
@@ -116,13 +122,22 @@ export async function injectFault(platform: FaultPlatform, ledger: Ledger, fault
       throw new Error(`unknown fault ${JSON.stringify(unknown)}`);
     }
   }
+  const restartedAfterMs = Date.now() - at;
   const readyAfterMs = await timeUntil(() => platform.allReady(), at);
   const writesAcknowledgedAgainAfterMs = {} as Record<RequestKind, number | null>;
   for (const kind of REQUEST_KINDS) {
     const found = await timeUntil(async () => ledger.firstAckAfter(kind, at) !== undefined, at);
     writesAcknowledgedAgainAfterMs[kind] = found === null ? null : ledger.firstAckAfter(kind, at)! - at;
   }
-  return { fault: faultName(fault), action, at: new Date(at).toISOString(), readyAfterMs, writesAcknowledgedAgainAfterMs };
+  return {
+    fault: faultName(fault),
+    action,
+    at: new Date(at).toISOString(),
+    loadAverage: Math.round(loadAverage * 10) / 10,
+    restartedAfterMs,
+    readyAfterMs,
+    writesAcknowledgedAgainAfterMs,
+  };
 }
 
 export interface FaultsReport {
@@ -197,7 +212,7 @@ export function writeReport(report: FaultsReport, file: string): void {
     ...report.serverErrors.map((error) => `  server error: ${JSON.stringify(error).slice(0, 300)}`),
     ...report.faults.map(
       (fault) =>
-        `  ${fault.fault}: ready after ${fault.readyAfterMs ?? 'never'} ms; writes acknowledged again after ${REQUEST_KINDS.map((kind) => `${kind} ${fault.writesAcknowledgedAgainAfterMs[kind] ?? 'never'} ms`).join(', ')}`,
+        `  ${fault.fault} (load ${fault.loadAverage}): back after ${fault.restartedAfterMs} ms, all ready after ${fault.readyAfterMs ?? 'never'} ms; writes acknowledged again after ${REQUEST_KINDS.map((kind) => `${kind} ${fault.writesAcknowledgedAgainAfterMs[kind] ?? 'never'} ms`).join(', ')}`,
     ),
     `  events per topic: ${Object.entries(report.verification.events).map(([topic, counts]) => `${topic} ${counts.outbox} (${counts.relayRedeliveries} redelivered)`).join(', ')}`,
     `  caught up ${report.caughtUpAfterMs ?? 'never'} ms after the load stopped; duplicates ${report.duplicates}, lost ${report.lost}`,
