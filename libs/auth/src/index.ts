@@ -35,3 +35,4 @@ export {
 export { AccessTokenVerifier, bearerToken } from './token/access-token-verifier';
 export { type AuthenticatedUser, isSecondFactorPending, toAuthenticatedUser } from './token/authenticated-user';
 export { JwksKeySource, type JwksKeySourceOptions } from './token/jwks-key-source';
+export { VerifiedTokenCache, type VerifiedTokenCacheOptions } from './token/verified-token-cache';

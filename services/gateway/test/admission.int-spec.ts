@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type InjectOptions } from 'light-my-request';
-import { signTestToken, testRedis } from '@fieldforce/testing';
+import { TestJwks, signTestToken, testRedis } from '@fieldforce/testing';
 import { Admission } from '../src/modules/admission/admission';
 import { type Echo, EchoUpstream } from './support/echo-upstream';
 import { createGatewayApp, newClientIp } from './support/gateway-app';
@@ -106,6 +107,53 @@ describe(Admission.name, () => {
       const response = await send({ method, url });
 
       expect(response.statusCode).toBe(401);
+    });
+  });
+
+  describe('remembered tokens', () => {
+    let jwks: TestJwks;
+    let gateway: NestFastifyApplication;
+
+    // Keys refreshed once a second old, so the withdrawal of a key takes effect within the test.
+    beforeAll(async () => {
+      jwks = await TestJwks.start();
+      gateway = await createGatewayApp({ ...upstreamsAt(upstream.url), ...LIMITS, ...jwks.env(), AUTH_JWKS_MAX_AGE_MS: '1000', AUTH_CLOCK_TOLERANCE_SECONDS: '0' });
+    });
+
+    afterAll(async () => {
+      await gateway?.close();
+      await jwks?.stop();
+    });
+
+    const call = (authorization: string) =>
+      gateway.inject({ method: 'GET', url: '/api/v1/customers', remoteAddress: newClientIp(), headers: { authorization } });
+
+    it('answers 401 to a token it let through before, once the token has expired', async () => {
+      const authorization = `Bearer ${await jwks.sign({ roles: ['rep'] }, { expiresInSeconds: 2 })}`;
+      const { exp } = JSON.parse(Buffer.from(authorization.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp: number };
+
+      const admitted = await call(authorization);
+      await sleep(Math.max(0, exp * 1000 - Date.now()) + 50);
+      const refused = await call(authorization);
+
+      expect(admitted.statusCode).toBe(200);
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json()).toMatchObject({ code: 'AUTH_TOKEN_EXPIRED' });
+    });
+
+    it('answers 401 to a token it let through before, once the issuer withdrew its key and the keys were refreshed', async () => {
+      const withdrawnKid = jwks.currentKid;
+      const authorization = `Bearer ${await jwks.sign({ roles: ['rep'] })}`;
+      await jwks.rotate();
+      const admitted = await call(authorization);
+
+      jwks.retire(withdrawnKid);
+      await sleep(1_100);
+      const refused = await call(authorization);
+
+      expect(admitted.statusCode).toBe(200);
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json()).toMatchObject({ code: 'AUTH_TOKEN_INVALID', detail: expect.stringMatching(/unknown key/) });
     });
   });
 

@@ -28,6 +28,7 @@ export class JwksKeySource {
   private readonly logger = new Logger(JwksKeySource.name);
   private keys: LocalKeySet | undefined;
   private keySet: JSONWebKeySet | undefined;
+  private heldKeyIds = new Set<string>();
   private fetchedAt = 0;
   private attemptedAt = Number.NEGATIVE_INFINITY;
   private lastError: unknown;
@@ -41,7 +42,17 @@ export class JwksKeySource {
 
   /** The keys currently held (for diagnostics and tests). */
   get keyIds(): string[] {
-    return (this.keySet?.keys ?? []).flatMap((key) => (key.kid === undefined ? [] : [key.kid]));
+    return [...this.heldKeyIds];
+  }
+
+  /**
+   * Whether the key `kid` is held, after refreshing the keys when they are due as a verification
+   * would: a token it signed and that verified before still verifies. False once a refresh has
+   * seen the issuer withdraw the key.
+   */
+  async holds(kid: string): Promise<boolean> {
+    await this.currentKeys();
+    return this.heldKeyIds.has(kid);
   }
 
   private async resolve(header: ProtectedHeader, token: FlattenedToken): Promise<KeyLike | Uint8Array> {
@@ -94,6 +105,7 @@ export class JwksKeySource {
       const jwks = (await response.json()) as JSONWebKeySet;
       this.keys = createLocalJWKSet(jwks);
       this.keySet = jwks;
+      this.heldKeyIds = new Set(jwks.keys.flatMap((key) => (key.kid === undefined ? [] : [key.kid])));
       this.fetchedAt = Date.now();
       this.lastError = undefined;
     } catch (error) {

@@ -2,17 +2,15 @@ import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { type FastifyInstance } from 'fastify';
 import { type Redis } from 'ioredis';
-import { AccessTokenVerifier } from '@fieldforce/auth';
+import { AccessTokenVerifier, VerifiedTokenCache } from '@fieldforce/auth';
 import { InjectConfig, InjectRedis } from '@fieldforce/platform';
 import { type GatewayConfig } from '../../config/gateway.config';
 import { Admission } from '../admission/admission';
-import { VerifiedTokenCache } from '../admission/verified-token-cache';
 import { RATE_LIMIT_BACKOFF_MS, RATE_LIMIT_DECISION_TIMEOUT_MS, RATE_LIMIT_WINDOW_MS, RateLimiter } from '../rate-limit/rate-limiter';
 import { registerUpstreamProxies } from './upstream-proxy';
 
-// About 10 MB of tokens at most; a minute bounds how long a verification is reused.
+// About 10 MB of tokens at most: the active clients of several minutes.
 const VERIFIED_TOKENS_MAX = 10_000;
-const VERIFIED_TOKEN_MAX_AGE_MS = 60_000;
 
 /** Mounts the upstream proxies, behind the admission checks, on the gateway's Fastify instance before Nest's own routes. */
 @Injectable()
@@ -27,10 +25,7 @@ class UpstreamProxyRegistrar implements OnModuleInit {
     // The shared client connects lazily; rate limits apply from the first request when Redis is up.
     if (this.redis.status === 'wait') await this.redis.connect().catch(() => undefined);
     const admission = new Admission({
-      verifier: new VerifiedTokenCache(new AccessTokenVerifier(this.config.auth), {
-        maxEntries: VERIFIED_TOKENS_MAX,
-        maxAgeMs: VERIFIED_TOKEN_MAX_AGE_MS,
-      }),
+      verifier: new VerifiedTokenCache(new AccessTokenVerifier(this.config.auth), { maxEntries: VERIFIED_TOKENS_MAX }),
       rateLimiter: new RateLimiter(this.redis, {
         windowMs: RATE_LIMIT_WINDOW_MS,
         timeoutMs: RATE_LIMIT_DECISION_TIMEOUT_MS,
