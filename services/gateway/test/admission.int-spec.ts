@@ -190,6 +190,21 @@ describe(Admission.name, () => {
       expect(sameUserIdOtherTenant.statusCode).toBe(200);
     });
 
+    it('admits exactly the limit of a burst arriving all at once and answers 429 to the rest', async () => {
+      const authorization = await bearer();
+      const clientIp = newClientIp();
+
+      const burst = await Promise.all(
+        Array.from({ length: 8 }, () => send({ method: 'GET', url: '/api/v1/customers', remoteAddress: clientIp, headers: { authorization } })),
+      );
+
+      const statuses = burst.map((response) => response.statusCode).sort();
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+      const remaining = burst.filter((response) => response.statusCode === 200).map((response) => response.headers['ratelimit-remaining']);
+      expect(remaining.sort()).toEqual(['0', '1', '2', '3', '4']);
+      expect(burst.find((response) => response.statusCode === 429)?.headers['retry-after']).toBeDefined();
+    });
+
     it('answers 429 once one IP address used up its requests, whichever users send them', async () => {
       const clientIp = newClientIp();
       const statuses = [];

@@ -70,6 +70,29 @@ describe(RateLimiter.name, () => {
     expect(decision).toMatchObject({ admitted: true, rule: 'login', limit: 3, remaining: 2, resetSeconds: 60 });
   });
 
+  it('decides requests arriving together in one script call, each as if it came alone, in arrival order', async () => {
+    const ip = rule('ip', 100);
+    const user = rule('user', 3);
+    const scriptCalls = jest.spyOn(redis, 'evalsha');
+
+    const decisions = await Promise.all(Array.from({ length: 5 }, () => limiter.consume([ip, user])));
+    const ipAfterwards = await limiter.consume([ip]);
+    const calls = scriptCalls.mock.calls.length;
+    scriptCalls.mockRestore();
+
+    expect(decisions.map((decision) => [decision?.admitted, decision?.rule, decision?.remaining])).toEqual([
+      [true, 'user', 2],
+      [true, 'user', 1],
+      [true, 'user', 0],
+      [false, 'user', 0],
+      [false, 'user', 0],
+    ]);
+    // Three admitted requests and this one: the refused ones were not counted.
+    expect(ipAfterwards).toMatchObject({ admitted: true, remaining: 96 });
+    // The five together, then the one after them.
+    expect(calls).toBe(2);
+  });
+
   it('keeps separate counts per rule for the same subject', async () => {
     const subject = randomUUID();
 
