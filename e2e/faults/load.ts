@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { call, failureCause } from './gateway-client';
 import { sleep } from './platform';
-import { type FieldRep, type FieldTenant, type Location, login } from './tenant';
+import { type FieldRep, type FieldTenant, type Location } from './tenant';
 
 export const REQUEST_KINDS = ['check-in', 'track-batch', 'sync-push'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
@@ -107,6 +106,18 @@ interface LoadControl {
   giveUpAt: number;
 }
 
+/** Why a request got no answer: the network error's code (ECONNREFUSED, ECONNRESET…), `timeout`, or the status a refused login got. */
+export function failureCause(error: unknown): string {
+  // Not `instanceof Error`: under jest, fetch's errors come from another realm than the test's Error.
+  if (typeof error !== 'object' || error === null) return String(error);
+  const { name, cause, message } = error as { name?: unknown; cause?: { code?: unknown }; message?: unknown };
+  if (name === 'TimeoutError' || name === 'AbortError') return 'timeout';
+  if (typeof cause?.code === 'string') return cause.code;
+  const status = typeof message === 'string' ? /expected \d+, got (\d+)/.exec(message)?.[1] : undefined;
+  if (status !== undefined) return status;
+  return typeof name === 'string' ? name : 'unknown';
+}
+
 const RETRYABLE = new Set([401, 408, 425, 429]);
 // What the gateway and the services answer while an upstream, the broker or the database is away.
 const UNAVAILABLE = new Set([502, 503, 504]);
@@ -130,7 +141,6 @@ class SimulatedDevice {
   private readonly created = new Map<string, { name: string; version: number }>();
 
   constructor(
-    private readonly gateway: string,
     private readonly tenant: FieldTenant,
     private readonly rep: FieldRep,
     private readonly ledger: Ledger,
@@ -200,7 +210,7 @@ class SimulatedDevice {
     }
     this.ledger.counts[kind].requests += 1;
     try {
-      const answer = await call<T>(this.gateway, method, path, { token: this.token, body });
+      const answer = await this.tenant.client.call<T>(method, path, { token: this.token, body });
       if (answer.status >= 200 && answer.status < 300) return answer;
       if (answer.status === 401) this.token = undefined;
       if (answer.status >= 500 || RETRYABLE.has(answer.status)) {
@@ -221,16 +231,12 @@ class SimulatedDevice {
   private async login(): Promise<boolean> {
     this.ledger.logins.requests += 1;
     try {
-      const answer = await login(this.gateway, this.tenant.slug, this.rep.username);
-      if (answer.status === 200) {
-        this.token = answer.body.accessToken;
-        return true;
-      }
-      this.ledger.failed('login', String(answer.status));
+      this.token = (await this.tenant.client.login(this.rep.username)).accessToken;
+      return true;
     } catch (error) {
       this.ledger.failed('login', failureCause(error));
+      return false;
     }
-    return false;
   }
 
   private checkIn(): { send: () => Promise<AttemptOutcome>; abandon: () => void } {
@@ -358,8 +364,8 @@ export class SteadyLoad {
   private readonly control: LoadControl = { stopping: false, giveUpAt: Number.POSITIVE_INFINITY };
   private readonly running: Promise<void>[];
 
-  constructor(gateway: string, tenant: FieldTenant, options: { paceMs: number }) {
-    this.running = tenant.reps.map((rep) => new SimulatedDevice(gateway, tenant, rep, this.ledger, this.control, options.paceMs).run());
+  constructor(tenant: FieldTenant, options: { paceMs: number }) {
+    this.running = tenant.reps.map((rep) => new SimulatedDevice(tenant, rep, this.ledger, this.control, options.paceMs).run());
   }
 
   /** Takes no new operations; those in progress keep retrying for up to `drainMs`, then give up. */

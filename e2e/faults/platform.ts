@@ -3,30 +3,43 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { SCHEMA_SERVICES, type SchemaService, serviceRole } from '@fieldforce/persistence';
-import { type ServiceProcess, type TestDatabase, createTestDatabase, freePort, startServiceProcess, testRedis } from '@fieldforce/testing';
+import { SCHEMA_SERVICES, serviceRole } from '@fieldforce/persistence';
+import {
+  PLATFORM_SERVICES as SERVICES,
+  type Platform,
+  type PlatformService,
+  type TestDatabase,
+  createTestDatabase,
+  freePort,
+  startPlatform,
+  testRedis,
+} from '@fieldforce/testing';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** Every process of the platform, in the order they start (permissions issues tokens, sync calls the owners, the gateway fronts them all). */
-export const PLATFORM_SERVICES = ['permissions', 'customers', 'visits', 'checkins', 'sync', 'gateway'] as const;
-export type PlatformService = (typeof PLATFORM_SERVICES)[number];
+/** Every process of the platform: the services, then the gateway in front of them. */
+export const PLATFORM_PROCESSES: readonly PlatformService[] = [...SERVICES, 'gateway'];
+export type { PlatformService };
 
 const START_TIMEOUT_MS = 180_000;
 
-/** Runs a node script of the repository to its end with exactly `env`; rejects with its output when it fails. */
-export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Runs `tools/db-setup.ts` on `adminUrl`: roles, schemas, extensions and every service's migrations. */
+function runDbSetup(adminUrl: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', script, ...args], {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'tools/db-setup.ts'], {
       cwd: ROOT,
-      env,
+      env: { ...process.env, DATABASE_ADMIN_URL: adminUrl },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${script} exited with ${code}:\n${output}`))));
+    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`db:setup exited with ${code}:\n${output}`))));
   });
 }
 
@@ -45,7 +58,12 @@ export class BrokerProcess {
 
   static async start(): Promise<BrokerProcess> {
     const broker = new BrokerProcess(await freePort(), mkdtempSync(path.join(tmpdir(), 'faults-kafka-')));
-    await broker.launch();
+    try {
+      await broker.launch();
+    } catch (error) {
+      await broker.remove();
+      throw error;
+    }
     return broker;
   }
 
@@ -103,113 +121,64 @@ export class BrokerProcess {
 }
 
 /**
- * The whole platform as real processes on a database and a broker of its own: every service on a
- * fixed port (a restarted process comes back where the gateway and sync expect it), its own dev
- * broker with a data directory, and its own database, so the faults disturb no other test file.
+ * The whole platform (libs/testing's `startPlatform`) on a database and a broker of its own: its
+ * own dev broker with a data directory, and its own database, so the faults disturb no other
+ * test file. Restarted processes come back on their ports, where the gateway and sync expect them.
  */
 export class FaultPlatform {
-  private readonly processes = new Map<PlatformService, ServiceProcess>();
-  private readonly ports = new Map<PlatformService, number>();
-
   private constructor(
     readonly database: TestDatabase,
     readonly broker: BrokerProcess,
     readonly topicPrefix: string,
-    private readonly extraEnv: Record<string, string>,
+    private readonly platform: Platform,
+    private readonly uploadDir: string,
   ) {}
 
-  /** A database migrated by the real db:setup, a broker, and every service started and ready. */
+  /** A database migrated by the real db:setup, a broker, and every process started and ready. */
   static async start(options: { topicPrefix: string; env?: Record<string, string> }): Promise<FaultPlatform> {
     const database = await createTestDatabase('faults');
+    const uploadDir = mkdtempSync(path.join(tmpdir(), 'faults-uploads-'));
     let broker: BrokerProcess | undefined;
     try {
-      await runScript('tools/db-setup.ts', [], { ...process.env, DATABASE_ADMIN_URL: database.adminUrl });
+      await runDbSetup(database.adminUrl);
       broker = await BrokerProcess.start();
-      const platform = new FaultPlatform(database, broker, options.topicPrefix, options.env ?? {});
-      for (const name of PLATFORM_SERVICES) platform.ports.set(name, await freePort());
-      // permissions first (the others fetch its JWKS), the owners side by side, then sync and the gateway.
-      await platform.launch('permissions');
-      await Promise.all((['customers', 'visits', 'checkins'] as const).map((name) => platform.launch(name)));
-      await platform.launch('sync');
-      await platform.launch('gateway');
-      return platform;
+      const redis = testRedis();
+      const platform = await startPlatform({
+        databaseUrl: (service) => database.serviceUrl(service),
+        kafka: { brokers: broker.brokers, topicPrefix: options.topicPrefix },
+        redis: { url: redis.url, keyPrefix: `${redis.keyPrefix}faults:` },
+        env: options.env,
+        serviceEnv: {
+          // Reps keep one token for a long run; an expiring one is handled too (401 → login again).
+          permissions: { ACCESS_TOKEN_TTL_SECONDS: '3600' },
+          sync: { SYNC_UPLOAD_DIR: uploadDir },
+          // A steady load of a few devices, not the abuse the limits are for.
+          gateway: { RATE_LIMIT_USER_PER_MINUTE: '1000000', RATE_LIMIT_IP_PER_MINUTE: '1000000', RATE_LIMIT_LOGIN_PER_MINUTE: '1000000' },
+        },
+        timeoutMs: START_TIMEOUT_MS,
+      });
+      return new FaultPlatform(database, broker, options.topicPrefix, platform, uploadDir);
     } catch (error) {
       await broker?.remove();
+      rmSync(uploadDir, { recursive: true, force: true });
       await database.drop().catch(() => undefined);
       throw error;
     }
   }
 
   get gatewayUrl(): string {
-    return this.url('gateway');
+    return this.platform.gateway.url;
   }
 
   url(name: PlatformService): string {
-    return `http://127.0.0.1:${this.ports.get(name)!}`;
+    return this.platform.url(name);
   }
 
-  /** The database URL a schema's service connects with (its own role). */
-  serviceDatabaseUrl(service: SchemaService): string {
-    return this.database.serviceUrl(service);
-  }
-
-  private env(name: PlatformService): Record<string, string> {
-    const redis = testRedis();
-    const shared = {
-      KAFKA_BROKERS: this.broker.brokers.join(','),
-      KAFKA_TOPIC_PREFIX: this.topicPrefix,
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: `${redis.keyPrefix}faults:`,
-      AUTH_JWKS_URL: `${this.url('permissions')}/.well-known/jwks.json`,
-      // Owners verify photo uploads at sync.
-      UPLOADS_URL: this.url('sync'),
-      ...this.extraEnv,
-    };
-    switch (name) {
-      case 'permissions':
-        // Reps keep one token for a long run; an expiring one is handled too (401 → login again).
-        return { ...shared, DATABASE_URL: this.serviceDatabaseUrl(name), ACCESS_TOKEN_TTL_SECONDS: '3600' };
-      case 'customers':
-      case 'visits':
-      case 'checkins':
-        return { ...shared, DATABASE_URL: this.serviceDatabaseUrl(name) };
-      case 'sync':
-        return {
-          ...shared,
-          DATABASE_URL: this.serviceDatabaseUrl(name),
-          OWNER_CUSTOMERS_URL: this.url('customers'),
-          OWNER_VISITS_URL: this.url('visits'),
-          OWNER_CHECKINS_URL: this.url('checkins'),
-        };
-      case 'gateway':
-        return {
-          ...shared,
-          ...Object.fromEntries(PLATFORM_SERVICES.filter((s) => s !== 'gateway').map((s) => [`UPSTREAM_${s.toUpperCase()}_URL`, this.url(s)])),
-          RATE_LIMIT_USER_PER_MINUTE: '1000000',
-          RATE_LIMIT_IP_PER_MINUTE: '1000000',
-          RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
-        };
-      default: {
-        const unknown: never = name;
-        throw new Error(`unknown service ${String(unknown)}`);
-      }
-    }
-  }
-
-  private async launch(name: PlatformService): Promise<void> {
-    const started = await startServiceProcess(name, this.env(name), { port: this.ports.get(name)!, timeoutMs: START_TIMEOUT_MS });
-    this.processes.set(name, started);
-  }
-
-  /** SIGKILL of one service, then the same service started again on its port (as a supervisor would). */
+  /** SIGKILL of one process, then the same service started again on its port (as a supervisor would). */
   async killAndRestart(name: PlatformService): Promise<string> {
-    const victim = this.processes.get(name);
-    if (!victim) throw new Error(`${name} is not running`);
-    await victim.kill();
-    this.processes.delete(name);
-    // Readiness is measured by the caller; a start that fails is a failed recovery.
-    await this.launch(name);
-    return `SIGKILL of ${name}, the same service started again on port ${victim.port}`;
+    const { port } = this.platform.service(name);
+    await this.platform.restart(name, { crash: true });
+    return `SIGKILL of ${name}, the same service started again on port ${port}`;
   }
 
   /** Stops the broker with `signal` and starts it again on the same port with the same data directory. */
@@ -237,11 +206,10 @@ export class FaultPlatform {
     const client = new Client({ connectionString: this.database.adminUrl });
     await client.connect();
     try {
-      const roles = SCHEMA_SERVICES.map(serviceRole);
       const { rows } = await client.query<{ terminated: boolean }>(
         `SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
           WHERE datname = current_database() AND usename = ANY($1) AND pid <> pg_backend_pid()`,
-        [roles],
+        [SCHEMA_SERVICES.map(serviceRole)],
       );
       const terminated = rows.filter((row) => row.terminated).length;
       return `simulated PostgreSQL outage: pg_terminate_backend on all ${terminated} backends of the service roles in database ${this.database.name} (the server was not restarted)`;
@@ -253,7 +221,7 @@ export class FaultPlatform {
   /** Each process's `/health/ready` status (0 when it does not answer). */
   async readiness(): Promise<Record<PlatformService, number>> {
     const entries = await Promise.all(
-      PLATFORM_SERVICES.map(async (name) => {
+      PLATFORM_PROCESSES.map(async (name) => {
         try {
           const response = await fetch(`${this.url(name)}/health/ready`, { signal: AbortSignal.timeout(5_000) });
           await response.arrayBuffer();
@@ -270,21 +238,11 @@ export class FaultPlatform {
     return Object.values(await this.readiness()).every((status) => status === 200);
   }
 
-  /** The output of one process, for failure messages. */
-  output(name: PlatformService): string {
-    return this.processes.get(name)?.output() ?? '';
-  }
-
   async stop(): Promise<void> {
-    // The gateway first, so no request reaches a service on its way out.
-    await this.processes.get('gateway')?.stop();
-    await Promise.all([...this.processes].filter(([name]) => name !== 'gateway').map(([, service]) => service.stop()));
-    this.processes.clear();
+    await this.platform.stop();
     await this.broker.remove();
-    await this.database.drop();
+    rmSync(this.uploadDir, { recursive: true, force: true });
+    // As the run's own database: kept for a look after a failure with KEEP_TEST_DB=1.
+    if (process.env.KEEP_TEST_DB !== '1') await this.database.drop();
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

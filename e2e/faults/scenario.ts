@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { type KindCounts, type Ledger, REQUEST_KINDS, type RequestKind } from './load';
-import { type FaultPlatform, PLATFORM_SERVICES, type PlatformService, sleep } from './platform';
+import { type FaultPlatform, PLATFORM_PROCESSES, type PlatformService, sleep } from './platform';
 import { type Verification } from './verify';
 
 const DEFAULT_POSTGRES_RESTART = 'pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main restart -m fast';
@@ -54,7 +54,7 @@ export type Fault =
 /** One round: every service killed in turn, the broker restarted, Postgres taken away (odd rounds kill the broker instead of stopping it). */
 export function faultSchedule(rounds: number): Fault[] {
   return Array.from({ length: rounds }, (_, round): Fault[] => [
-    ...PLATFORM_SERVICES.map((target): Fault => ({ kind: 'sigkill', target })),
+    ...PLATFORM_PROCESSES.map((target): Fault => ({ kind: 'sigkill', target })),
     { kind: 'broker-restart', signal: round % 2 === 0 ? 'SIGTERM' : 'SIGKILL' },
     { kind: 'postgres-outage' },
   ]).flat();
@@ -184,7 +184,7 @@ export function buildReport(input: {
       database: platform.database.name,
       broker: `own dev broker (libs/kafka-dev-broker) on port ${platform.broker.port}, data in ${platform.broker.dataDir}`,
       topicPrefix: platform.topicPrefix,
-      processes: PLATFORM_SERVICES,
+      processes: PLATFORM_PROCESSES,
     },
     requests: { ...ledger.counts, logins: ledger.logins, mutations: { acknowledged: ledger.mutations.length, byStatus } },
     failedRequestsByCause: ledger.failureCauses,

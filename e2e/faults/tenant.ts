@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { generate } from 'otplib';
 import { Client } from 'pg';
 import { eventually } from '@fieldforce/testing';
-import { type Answer, call } from './gateway-client';
-import { type FaultPlatform, runScript } from './platform';
+import { GatewayClient, expectStatus, isoDay } from '../support/gateway-client';
+import { createTenant } from '../support/platform';
+import { type FaultPlatform } from './platform';
 
-export const PASSWORD = 'a-faults-password';
+const PASSWORD = 'a-faults-password';
 // Read models fill from events: generous, but bounded.
 const EVENTS_MS = 120_000;
 
@@ -23,29 +23,11 @@ export interface FieldRep {
 }
 
 export interface FieldTenant {
-  slug: string;
   tenantId: string;
+  /** The tenant's gateway client (logins with the tenant's shared password). */
+  client: GatewayClient;
   reps: FieldRep[];
 }
-
-interface LoginAnswer {
-  accessToken: string;
-  totpEnrolmentRequired: boolean;
-  user: { id: string };
-}
-
-/** Logs a user of `slug` in through the gateway; resolves to the answer (any status). */
-export function login(gateway: string, slug: string, username: string, totp?: string): Promise<Answer<LoginAnswer>> {
-  return call<LoginAnswer>(gateway, 'POST', '/api/v1/auth/login', {
-    body: { tenant: slug, username, password: PASSWORD, deviceId: `device-${username}`, ...(totp ? { totp } : {}) },
-  });
-}
-
-function expectStatus(answer: Answer<unknown>, status: number, what: string): void {
-  if (answer.status !== status) throw new Error(`${what}: expected ${status}, got ${answer.status} ${JSON.stringify(answer.body)}`);
-}
-
-const isoDay = (date: Date): string => date.toISOString().slice(0, 10);
 
 /**
  * A tenant as a customer runs it, set up through the gateway before any fault: the tenant CLI,
@@ -53,42 +35,29 @@ const isoDay = (date: Date): string => date.toISOString().slice(0, 10);
  * a weekly visit template and the week's plan, so every customer has a task for a check-in.
  */
 export async function setUpTenant(platform: FaultPlatform, options: { reps: number; customersPerRep: number }): Promise<FieldTenant> {
-  const gateway = platform.gatewayUrl;
   const slug = `faults-${randomBytes(3).toString('hex')}`;
-  await runScript('tools/tenant-create.ts', ['--slug', slug, '--admin', 'chief', '--name', 'Faults GmbH'], {
-    PATH: process.env.PATH ?? '',
-    DATABASE_URL: platform.serviceDatabaseUrl('permissions'),
-    TENANT_ADMIN_PASSWORD: PASSWORD,
-  });
-
-  const first = await login(gateway, slug, 'chief');
-  expectStatus(first, 200, 'admin login');
-  const setup = await call<{ secret: string }>(gateway, 'POST', '/api/v1/auth/totp/setup', { token: first.body.accessToken });
-  expectStatus(setup, 200, 'TOTP setup');
-  const code = (stepsAhead: number): Promise<string> => generate({ secret: setup.body.secret, epoch: Math.floor(Date.now() / 1000) + stepsAhead * 30 });
-  expectStatus(await call(gateway, 'POST', '/api/v1/auth/totp/verify', { token: first.body.accessToken, body: { code: await code(0) } }), 200, 'TOTP verify');
-  // The next time step's code: the one just verified may not be used again.
-  const second = await login(gateway, slug, 'chief', await code(1));
-  expectStatus(second, 200, 'admin login with TOTP');
-  const admin = second.body.accessToken;
-  const me = await call<{ user: { tenantId: string } }>(gateway, 'GET', '/api/v1/me', { token: admin });
+  const created = await createTenant({ slug, admin: 'chief', name: 'Faults GmbH', password: PASSWORD, databaseUrl: platform.database.serviceUrl('permissions') });
+  if (created.code !== 0) throw new Error(`the tenant CLI failed:\n${created.output}`);
+  const client = new GatewayClient(platform.gatewayUrl, slug, PASSWORD);
+  const admin = await client.enrolAdmin('chief');
+  const me = await client.call<{ user: { tenantId: string } }>('GET', '/api/v1/me', { token: admin });
   expectStatus(me, 200, 'GET /api/v1/me');
-  const tenantId = me.body.user.tenantId;
+  const { tenantId } = me.body.user;
 
-  const units = await call<{ items: { id: string; parentId: string | null }[] }>(gateway, 'GET', '/api/v1/org-units', { token: admin });
+  const units = await client.call<{ items: { id: string; parentId: string | null }[] }>('GET', '/api/v1/org-units', { token: admin });
   const root = units.body.items.find((unit) => unit.parentId === null);
-  const team = await call<{ id: string }>(gateway, 'POST', '/api/v1/org-units', { token: admin, body: { name: 'Field team', parentId: root?.id } });
+  const team = await client.call<{ id: string }>('POST', '/api/v1/org-units', { token: admin, body: { name: 'Field team', parentId: root?.id } });
   expectStatus(team, 201, 'POST /api/v1/org-units');
 
   const reps: FieldRep[] = [];
   for (let index = 0; index < options.reps; index += 1) {
     const username = `rep${index + 1}`;
-    const created = await call<{ id: string }>(gateway, 'POST', '/api/v1/users', {
+    const user = await client.call<{ id: string }>('POST', '/api/v1/users', {
       token: admin,
       body: { username, displayName: `Rep ${index + 1}`, password: PASSWORD, orgUnitId: team.body.id, roles: ['rep'] },
     });
-    expectStatus(created, 201, `POST /api/v1/users (${username})`);
-    reps.push({ id: created.body.id, username, customers: [], tasks: [] });
+    expectStatus(user, 201, `POST /api/v1/users (${username})`);
+    reps.push({ id: user.body.id, username, customers: [], tasks: [] });
   }
 
   // Each rep's customers around a home point of their own, a few hundred metres apart.
@@ -103,8 +72,7 @@ export async function setUpTenant(platform: FaultPlatform, options: { reps: numb
   );
   // customers learns of the reps from the permission events; until then their rows fail and the import is repeated.
   await eventually('the customers of every rep are imported', async () => {
-    const imported = await call<{ summary: { error: number }; rows: { externalId: string; customer?: { id: string; ownerId: string } }[] }>(
-      gateway,
+    const imported = await client.call<{ summary: { error: number }; rows: { externalId: string; customer?: { id: string; ownerId: string } }[] }>(
       'POST',
       '/api/v1/customers/import',
       { token: admin, body: { rows } },
@@ -118,7 +86,7 @@ export async function setUpTenant(platform: FaultPlatform, options: { reps: numb
     return reps.every((rep) => rep.customers.length === options.customersPerRep);
   }, EVENTS_MS);
 
-  const template = await call(gateway, 'POST', '/api/v1/visit-templates', {
+  const template = await client.call('POST', '/api/v1/visit-templates', {
     token: admin,
     body: {
       name: 'Weekly round',
@@ -141,7 +109,7 @@ export async function setUpTenant(platform: FaultPlatform, options: { reps: numb
   try {
     // visits plans the customers it learned of from their events; generating again only adds what is missing.
     await eventually('every customer has a planned task', async () => {
-      const generated = await call(gateway, 'POST', '/api/v1/visit-plans/generate', { token: admin, body: week });
+      const generated = await client.call('POST', '/api/v1/visit-plans/generate', { token: admin, body: week });
       if (generated.status !== 200) return false;
       const { rows: tasks } = await database.query<{ id: string; customer_id: string; assignee_id: string }>(
         `SELECT id, customer_id, assignee_id FROM visits.visit_tasks WHERE tenant_id = $1 AND status = 'planned' ORDER BY due_date, id`,
@@ -156,5 +124,5 @@ export async function setUpTenant(platform: FaultPlatform, options: { reps: numb
   } finally {
     await database.end();
   }
-  return { slug, tenantId, reps };
+  return { tenantId, client, reps };
 }

@@ -54,15 +54,21 @@ export async function startJourneyPlatform(name: string): Promise<JourneyPlatfor
   };
 }
 
-/** Runs the tenant CLI the way `npm run tenant:create` does, against this run's database. */
-export function createTenant(options: { slug: string; admin: string; name: string; password: string }): Promise<{ code: number | null; output: string }> {
+/** Runs the tenant CLI the way `npm run tenant:create` does, against this run's database (or the permissions `databaseUrl` given). */
+export function createTenant(options: {
+  slug: string;
+  admin: string;
+  name: string;
+  password: string;
+  databaseUrl?: string;
+}): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       ['-r', '@swc-node/register', 'tools/tenant-create.ts', '--slug', options.slug, '--admin', options.admin, '--name', options.name],
       {
         cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', DATABASE_URL: testDatabaseUrl('permissions'), TENANT_ADMIN_PASSWORD: options.password },
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: options.databaseUrl ?? testDatabaseUrl('permissions'), TENANT_ADMIN_PASSWORD: options.password },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
