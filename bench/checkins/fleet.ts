@@ -35,14 +35,14 @@ interface IngestAnswer {
 
 const PATH = '/api/v1/trajectories/points';
 
-function post(agent: http.Agent, url: URL, token: string, body: string): Promise<IngestAnswer> {
+function post(agent: http.Agent, url: URL, token: string, body: Buffer): Promise<IngestAnswer> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,
       {
         method: 'POST',
         agent,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': body.length },
       },
       (response) => {
         let text = '';
@@ -60,14 +60,20 @@ function post(agent: http.Agent, url: URL, token: string, body: string): Promise
   });
 }
 
-async function sendAll(job: FleetJob): Promise<FleetResult> {
+// Bodies encoded up front, as a device holds its queue: sending costs the fleet only the write.
+type EncodedDevice = { token: string; bodies: Buffer[] };
+
+const encoded = (job: FleetJob): EncodedDevice[] =>
+  job.devices.map((device) => ({ token: device.token, bodies: device.bodies.map((body) => Buffer.from(body)) }));
+
+async function sendAll(job: FleetJob, devices: EncodedDevice[]): Promise<FleetResult> {
   const url = new URL(PATH, job.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.devicesInFlight });
   const result: FleetResult = { requests: 0, accepted: 0, duplicates: 0, rejected: 0 };
   let nextDevice = 0;
   const uploader = async (): Promise<void> => {
-    while (nextDevice < job.devices.length) {
-      const device = job.devices[nextDevice++]!;
+    while (nextDevice < devices.length) {
+      const device = devices[nextDevice++]!;
       for (const body of device.bodies) {
         const answer = await post(agent, url, device.token, body);
         result.requests += 1;
@@ -78,51 +84,75 @@ async function sendAll(job: FleetJob): Promise<FleetResult> {
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(job.devicesInFlight, job.devices.length) }, uploader));
+    await Promise.all(Array.from({ length: Math.min(job.devicesInFlight, devices.length) }, uploader));
   } finally {
     agent.destroy();
   }
   return result;
 }
 
+type FleetMessage = { ready: true } | { result: FleetResult } | { error: string };
+
 /**
- * Sends the job's batches from a worker thread; answers the summed results and the wall time from
- * the first request to the last answer (handing the bodies to the worker is not timed).
+ * The fleet's worker thread, started once and given one job after another: `load` hands it the
+ * bodies (not timed), `go` sends them and answers the summed results and the wall time from the
+ * first request to the last answer.
  */
-export async function runFleet(job: FleetJob): Promise<FleetResult & { ms: number }> {
-  const worker = new Worker(__filename, { workerData: { fleet: true } });
-  try {
-    return await new Promise((resolve, reject) => {
-      let startedAt = 0;
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`fleet worker exited with ${code}`)));
-      worker.on('message', (message: { ready: true } | { result: FleetResult } | { error: string }) => {
-        if ('ready' in message) {
-          startedAt = performance.now();
-          worker.postMessage('go');
-        } else if ('result' in message) {
-          resolve({ ...message.result, ms: performance.now() - startedAt });
-        } else {
-          reject(new Error(message.error));
-        }
-      });
-      worker.postMessage(job);
+export class Fleet {
+  private readonly worker = new Worker(__filename, { workerData: { fleet: true } });
+  private waiting: { resolve: (message: FleetMessage) => void; reject: (error: Error) => void } | undefined;
+
+  constructor() {
+    this.worker.on('message', (message: FleetMessage) => this.settle((waiting) => waiting.resolve(message)));
+    this.worker.on('error', (error) => this.settle((waiting) => waiting.reject(error)));
+    this.worker.on('exit', (code) => this.settle((waiting) => waiting.reject(new Error(`fleet worker exited with ${code}`))));
+  }
+
+  async load(job: FleetJob): Promise<void> {
+    await this.ask(job);
+  }
+
+  async go(): Promise<FleetResult & { ms: number }> {
+    const started = performance.now();
+    const message = await this.ask('go');
+    const ms = performance.now() - started;
+    if ('error' in message) throw new Error(message.error);
+    if (!('result' in message)) throw new Error('fleet answered go without a result');
+    return { ...message.result, ms };
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private ask(message: FleetJob | 'go'): Promise<FleetMessage> {
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.worker.postMessage(message);
     });
-  } finally {
-    await worker.terminate();
+  }
+
+  private settle(answer: (waiting: NonNullable<Fleet['waiting']>) => void): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting) answer(waiting);
   }
 }
 
 if (!isMainThread && (workerData as { fleet?: boolean } | null)?.fleet) {
   const port = parentPort!;
   let job: FleetJob | undefined;
+  let devices: EncodedDevice[] = [];
   port.on('message', (message: FleetJob | 'go') => {
     if (message !== 'go') {
       job = message;
+      devices = encoded(job);
       port.postMessage({ ready: true });
       return;
     }
-    sendAll(job!).then(
+    const sending = devices;
+    devices = [];
+    sendAll(job!, sending).then(
       (result) => port.postMessage({ result }),
       (error: unknown) => port.postMessage({ error: (error as Error).stack ?? String(error) }),
     );

@@ -21,6 +21,9 @@
 //   (the table grows, and a neighbour's load comes and goes); the ratio is of the medians.
 // - Checked after each round, untimed: every point stored once by each path, the live position of
 //   every user; once, that a replay of batches stores nothing.
+// - CPU per point from /proc (bench/checkins/cpu.ts) where Postgres runs on this machine: the
+//   service's event loop, the rest of this process, the service's Postgres sessions; psql and its
+//   backend (the COPY then runs as the admin role, which may read the backend's own stat).
 // - Track read: one user's day of 86,400 one-second points, read back through the API at
 //   several tolerances; latency (median, min–max) and answer size.
 import 'reflect-metadata';
@@ -48,7 +51,8 @@ import { LivePositionStore } from '../../services/checkins/src/modules/live-posi
 import { checkinsProblemMappings } from '../../services/checkins/src/problem-mappings';
 import { type Leg, scriptedTrack } from '../../services/checkins/test/factories/scripted-track';
 import { type DevicePoint } from '../../services/checkins/test/factories/track-points';
-import { type FleetDevice, runFleet } from './fleet';
+import { cpuMsOfStat, exitedChildrenCpuMs, mainThreadCpuMs, processCpuMs } from './cpu';
+import { Fleet, type FleetDevice } from './fleet';
 
 const POINTS = Number(process.env['BENCH_POINTS'] ?? 100_000);
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 500);
@@ -105,13 +109,26 @@ function fleetOf(devices: Device[]): FleetDevice[] {
   }));
 }
 
-/** Sends the devices' batches through the API; answers the wall time, after checking every point was stored once. */
-async function ingestOverHttp(baseUrl: string, devices: FleetDevice[], points: number, expectAccepted = points): Promise<number> {
-  const result = await runFleet({ url: baseUrl, devicesInFlight: DEVICES_IN_FLIGHT, devices });
+/**
+ * Sends the devices' batches through the API; answers the wall time and, given the app, the CPU
+ * spent meanwhile, after checking every point was stored once (or, replayed, was a duplicate).
+ */
+async function ingestOverHttp(
+  fleet: Fleet,
+  baseUrl: string,
+  devices: FleetDevice[],
+  points: number,
+  options: { expectAccepted?: number; app?: NestFastifyApplication } = {},
+): Promise<{ ms: number; cpu?: CpuSpent }> {
+  const expectAccepted = options.expectAccepted ?? points;
+  await fleet.load({ url: baseUrl, devicesInFlight: DEVICES_IN_FLIGHT, devices });
+  const before = options.app && (await apiCpuNow(options.app));
+  const result = await fleet.go();
+  const cpu = before && apiCpuSince(before, await apiCpuNow(options.app!));
   if (result.accepted !== expectAccepted || result.accepted + result.duplicates !== points || result.rejected > 0) {
     throw new Error(`API answered ${JSON.stringify(result)} for ${points} points (${expectAccepted} new)`);
   }
-  return result.ms;
+  return { ms: result.ms, cpu };
 }
 
 /** The same points as CSV rows of `checkins.track_points`, for COPY. */
@@ -127,29 +144,85 @@ function csvOf(tenantId: string, devices: Device[], retentionDays: number): stri
     .join('\n');
 }
 
-/** COPY through psql (node-postgres has no COPY FROM STDIN); answers the rows copied and the wall time. */
-function copyRows(url: string, csv: string): Promise<{ rows: number; ms: number }> {
+/** CPU ms spent on a path: by this process (the service and, for the API, the fleet thread), its main thread, and Postgres. */
+interface CpuSpent {
+  node: number;
+  mainThread?: number;
+  psql?: number;
+  postgres?: number;
+}
+
+const READ_BACKEND_STAT = `SELECT pg_read_file('/proc/self/stat')`;
+
+/**
+ * COPY through psql (node-postgres has no COPY FROM STDIN); answers the rows copied, the wall time
+ * and, when `readBackendStat`, the CPU of psql and of its backend (read by the backend itself).
+ */
+function copyRows(url: string, csv: string, readBackendStat: boolean): Promise<{ rows: number; ms: number; cpu: Omit<CpuSpent, 'node'> }> {
   const columns = 'tenant_id, user_id, device_id, captured_at, point_key, retention_days, lat, lng, accuracy_m, speed_mps, heading_deg, is_mock';
+  const copy = `COPY checkins.track_points (${columns}) FROM STDIN WITH (FORMAT csv)`;
+  const commands = readBackendStat ? [READ_BACKEND_STAT, copy, READ_BACKEND_STAT] : [copy];
   return new Promise((resolve, reject) => {
+    const childrenBefore = exitedChildrenCpuMs();
     const started = performance.now();
-    const psql = spawn('psql', [url, '-v', 'ON_ERROR_STOP=1', '-At', '-c', `COPY checkins.track_points (${columns}) FROM STDIN WITH (FORMAT csv)`]);
+    const psql = spawn('psql', [url, '-v', 'ON_ERROR_STOP=1', '-At', ...commands.flatMap((command) => ['-c', command])]);
     let output = '';
     psql.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     psql.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     psql.once('error', reject);
     psql.once('close', (code) => {
       const ms = performance.now() - started;
-      const copied = /COPY (\d+)/.exec(output);
-      if (code === 0) resolve({ rows: copied ? Number(copied[1]) : Number.NaN, ms });
-      else reject(new Error(`psql COPY failed (exit ${code}): ${output}`));
+      if (code !== 0) return reject(new Error(`psql COPY failed (exit ${code}): ${output}`));
+      const copied = /^COPY (\d+)$/m.exec(output);
+      const stats = output.split('\n').filter((line) => /^\d+ \(/.test(line));
+      const childrenAfter = exitedChildrenCpuMs();
+      const cpu: Omit<CpuSpent, 'node'> = {
+        psql: childrenBefore !== undefined && childrenAfter !== undefined ? childrenAfter - childrenBefore : undefined,
+        postgres: stats.length === 2 ? cpuMsOfStat(stats[1]!) - cpuMsOfStat(stats[0]!) : undefined,
+      };
+      return resolve({ rows: copied ? Number(copied[1]) : Number.NaN, ms, cpu });
     });
     psql.stdin.end(csv);
   });
 }
 
+/** CPU ms used so far by this process, its main thread and the service's database sessions. */
+async function apiCpuNow(app: NestFastifyApplication): Promise<{ node: number; mainThread?: number; backends: Map<number, number | undefined> }> {
+  const usage = process.cpuUsage();
+  const sessions = await app.get(DataSource).query<{ pid: number }[]>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND usename = current_user`,
+  );
+  return {
+    node: (usage.user + usage.system) / 1000,
+    mainThread: mainThreadCpuMs(),
+    backends: new Map(sessions.map(({ pid }) => [pid, processCpuMs(pid)])),
+  };
+}
+
+function apiCpuSince(before: Awaited<ReturnType<typeof apiCpuNow>>, after: Awaited<ReturnType<typeof apiCpuNow>>): CpuSpent {
+  let postgres: number | undefined = 0;
+  for (const [pid, cpu] of after.backends) {
+    // A session opened during the run counts from zero; one that cannot be read makes the sum unknown.
+    if (cpu === undefined || postgres === undefined) postgres = undefined;
+    else postgres += cpu - (before.backends.get(pid) ?? 0);
+  }
+  return {
+    node: after.node - before.node,
+    mainThread: after.mainThread !== undefined && before.mainThread !== undefined ? after.mainThread - before.mainThread : undefined,
+    postgres,
+  };
+}
+
+const microsPerPoint = (ms: number | undefined, points: number): string => (ms === undefined ? '?' : ((ms * 1000) / points).toFixed(1));
+
+/**
+ * A round's input: request bodies and CSV, with only what the checks need about the users. The
+ * point objects are dropped once serialised, so that the service's garbage collector, which runs
+ * in this process, does not trace 100,000 objects that are the bench's and not the service's.
+ */
 interface Round {
   tenantId: string;
-  devices: Device[];
+  users: { userId: string; points: number; lastCapturedAt: string }[];
   fleet: FleetDevice[];
   csv: string;
   total: number;
@@ -166,7 +239,7 @@ async function prepare(jwks: TestJwks, end: number, retentionDays: number): Prom
   }
   return {
     tenantId,
-    devices,
+    users: devices.map((device) => ({ userId: device.userId, points: device.points.length, lastCapturedAt: device.points.at(-1)!.capturedAt })),
     fleet: fleetOf(devices),
     csv: csvOf(randomUUID(), devices, retentionDays),
     total: devices.reduce((sum, device) => sum + device.points.length, 0),
@@ -180,20 +253,33 @@ async function checkStored(app: NestFastifyApplication, round: Round): Promise<v
     [round.tenantId],
   );
   if (row?.stored !== round.total) throw new Error(`API stored ${row?.stored} rows of ${round.total} points`);
-  const positions = await app.get(LivePositionStore).of(round.tenantId, round.devices.map((device) => device.userId));
-  round.devices.forEach((device, index) => {
-    if (positions[index]?.capturedAt !== device.points.at(-1)!.capturedAt) throw new Error(`live position of user ${index} is not its last point`);
+  const positions = await app.get(LivePositionStore).of(round.tenantId, round.users.map((user) => user.userId));
+  round.users.forEach((user, index) => {
+    if (positions[index]?.capturedAt !== user.lastCapturedAt) throw new Error(`live position of user ${index} is not its last point`);
   });
 }
 
-async function dropDatabase(name: string): Promise<void> {
-  const client = new Client({ connectionString: withDatabase(ADMIN_URL, 'postgres') });
+/** Where each path's CPU went, per point: the API's service event loop, the rest of this process (fleet, GC, libuv) and Postgres; COPY's psql and Postgres. */
+function cpuLine(api: CpuSpent, copy: CpuSpent, points: number): string {
+  const rest = api.mainThread === undefined ? undefined : api.node - api.mainThread;
+  return (
+    `API ${microsPerPoint(api.mainThread, points)} service event loop + ${microsPerPoint(rest, points)} other threads (fleet, GC) + ` +
+    `${microsPerPoint(api.postgres, points)} Postgres; COPY ${microsPerPoint(copy.psql, points)} psql + ${microsPerPoint(copy.postgres, points)} Postgres`
+  );
+}
+
+async function withAdminClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
+    return await work(client);
   } finally {
     await client.end();
   }
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  await withAdminClient(withDatabase(ADMIN_URL, 'postgres'), (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`));
 }
 
 async function main(): Promise<void> {
@@ -229,6 +315,7 @@ async function main(): Promise<void> {
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const baseUrl = await app.getUrl();
+    const fleet = new Fleet();
     try {
       const end = Date.now() - 3_600_000;
       say(`checkins ingest: ${POINTS.toLocaleString('en')} points of ${USERS} users per round, batches of ${BATCH}, ${DEVICES_IN_FLIGHT} devices uploading at once`);
@@ -237,19 +324,36 @@ async function main(): Promise<void> {
       // set that is still being fetched.
       const warmToken = await jwks.sign({ tid: randomUUID(), roles: ['rep'], org: 'bench' });
       await fetch(`${baseUrl}/api/v1/live-positions`, { headers: { authorization: `Bearer ${warmToken}` } });
-      const warmPoints = devicePoints(4 * DEVICES_IN_FLIGHT * BATCH, end, 0);
-      await ingestOverHttp(baseUrl, fleetOf([{ userId: '', token: warmToken, points: warmPoints }]), warmPoints.length);
+      const warmPoints = 4 * DEVICES_IN_FLIGHT * BATCH;
+      await ingestOverHttp(fleet, baseUrl, fleetOf([{ userId: '', token: warmToken, points: devicePoints(warmPoints, end, 0) }]), warmPoints);
+
+      // CPU is read from /proc where the database runs on this machine and the admin role may read
+      // its backend's own stat; the COPY then runs as that role (the same work on the same table).
+      const backendStatReadable =
+        processCpuMs(process.pid) !== undefined &&
+        (await withAdminClient(adminUrl, (client) => client.query(READ_BACKEND_STAT)).then(
+          () => true,
+          () => false,
+        ));
+      const copyUrl = backendStatReadable ? adminUrl : serviceUrl;
 
       const apiRates: number[] = [];
       const copyRates: number[] = [];
+      const apiCpu: CpuSpent[] = [];
+      const copyCpu: CpuSpent[] = [];
       for (let round = 1; round <= ROUNDS; round += 1) {
         const prepared = await prepare(jwks, end, config.tracking.defaultRetentionDays);
         const api = async (): Promise<void> => {
-          apiRates.push((prepared.total / (await ingestOverHttp(baseUrl, prepared.fleet, prepared.total))) * 1000);
+          const { ms, cpu } = await ingestOverHttp(fleet, baseUrl, prepared.fleet, prepared.total, { app });
+          apiCpu.push(cpu!);
+          apiRates.push((prepared.total / ms) * 1000);
         };
         const copy = async (): Promise<void> => {
-          const { rows, ms } = await copyRows(serviceUrl, prepared.csv);
+          const before = process.cpuUsage();
+          const { rows, ms, cpu } = await copyRows(copyUrl, prepared.csv, backendStatReadable);
+          const node = process.cpuUsage(before);
           if (rows !== prepared.total) throw new Error(`COPY stored ${rows} of ${prepared.total} points`);
+          copyCpu.push({ ...cpu, node: (node.user + node.system) / 1000 });
           copyRates.push((prepared.total / ms) * 1000);
         };
         // Alternating order: neither path always meets the smaller table or the quieter moment.
@@ -260,11 +364,12 @@ async function main(): Promise<void> {
         say(
           `  round ${round} (${round % 2 === 1 ? 'API first' : 'COPY first'}): HTTP API ${perSecond(apiRates.at(-1)!)}, raw COPY ${perSecond(copyRates.at(-1)!)}, ${(ratio * 100).toFixed(0)}%`,
         );
+        say(`    CPU µs per point: ${cpuLine(apiCpu.at(-1)!, copyCpu.at(-1)!, prepared.total)}`);
         if (round === ROUNDS) {
           // Exactly-once under replay: the first devices send all their batches again.
           const replayed = prepared.fleet.slice(0, DEVICES_IN_FLIGHT);
-          const points = prepared.devices.slice(0, DEVICES_IN_FLIGHT).reduce((sum, device) => sum + device.points.length, 0);
-          const ms = await ingestOverHttp(baseUrl, replayed, points, 0);
+          const points = prepared.users.slice(0, DEVICES_IN_FLIGHT).reduce((sum, user) => sum + user.points, 0);
+          const { ms } = await ingestOverHttp(fleet, baseUrl, replayed, points, { expectAccepted: 0 });
           await checkStored(app, prepared);
           say(`  replay of ${points.toLocaleString('en')} points: 0 stored, all duplicates, ${perSecond((points / ms) * 1000)}`);
         }
@@ -274,14 +379,21 @@ async function main(): Promise<void> {
       const spread = (rates: number[]): string => `${perSecond(Math.min(...rates))} – ${perSecond(Math.max(...rates))}`;
       say(`  median    HTTP API ${perSecond(api).padStart(16)}   (rounds: ${spread(apiRates)})`);
       say(`  median    raw COPY ${perSecond(copy).padStart(16)}   (rounds: ${spread(copyRates)})`);
-      say(`  API / COPY = ${((api / copy) * 100).toFixed(0)}%  (target: at least 50%)`);
+      const roundRatios = apiRates.map((rate, index) => rate / copyRates[index]!);
+      say(`  API / COPY = ${((api / copy) * 100).toFixed(0)}%  (target: at least 50%; median of the rounds' own ratios ${(median(roundRatios) * 100).toFixed(0)}%)`);
+      const medianCpu = (spent: CpuSpent[]): CpuSpent => {
+        const of = (pick: (cpu: CpuSpent) => number | undefined): number | undefined =>
+          spent.every((cpu) => pick(cpu) !== undefined) ? median(spent.map((cpu) => pick(cpu)!)) : undefined;
+        return { node: of((cpu) => cpu.node)!, mainThread: of((cpu) => cpu.mainThread), psql: of((cpu) => cpu.psql), postgres: of((cpu) => cpu.postgres) };
+      };
+      say(`  median CPU µs per point: ${cpuLine(medianCpu(apiCpu), medianCpu(copyCpu), POINTS)}`);
 
       // A full day of one-second points of one user, read back simplified.
       const dayStart = Math.floor(Date.now() / DAY_MS) * DAY_MS - DAY_MS;
       const dayUser = randomUUID();
       const dayToken = await jwks.sign({ sub: dayUser, tid: randomUUID(), roles: ['rep'], org: 'bench' });
       const dayPoints = devicePoints(86_400, dayStart + DAY_MS, 86_400);
-      await ingestOverHttp(baseUrl, fleetOf([{ userId: dayUser, token: dayToken, points: dayPoints }]), dayPoints.length);
+      await ingestOverHttp(fleet, baseUrl, fleetOf([{ userId: dayUser, token: dayToken, points: dayPoints }]), dayPoints.length);
       const range = `from=${new Date(dayStart).toISOString()}&to=${new Date(dayStart + DAY_MS).toISOString()}`;
       say(`track read: a day of ${dayPoints.length.toLocaleString('en')} one-second points (${(dayPoints.length * 1000) / DAY_MS} per second), ${QUERY_RUNS} runs each`);
       for (const simplifyM of [0, 5, 25]) {
@@ -307,6 +419,7 @@ async function main(): Promise<void> {
         );
       }
     } finally {
+      await fleet.stop();
       await app.close();
     }
   } finally {
