@@ -32,6 +32,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { startDevBroker } from '@fieldforce/kafka-dev-broker';
@@ -278,6 +279,22 @@ async function withAdminClient<T>(url: string, work: (client: Client) => Promise
   }
 }
 
+/** Removes the live positions the run left in the shared Redis. */
+async function dropRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function dropDatabase(name: string): Promise<void> {
   await withAdminClient(withDatabase(ADMIN_URL, 'postgres'), (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`));
 }
@@ -421,6 +438,7 @@ async function main(): Promise<void> {
     } finally {
       await fleet.stop();
       await app.close();
+      await dropRedisKeys(config.redis.url, config.redis.keyPrefix);
     }
   } finally {
     await Promise.allSettled([jwks.stop(), broker.stop()]);
