@@ -27,8 +27,6 @@ describe(validateTrackPoints.name, () => {
       '2025-05-06T11:59:00Z',
       '2025-05-06T13:59:00.1234+02:00',
       '2025-05-06T11:59:00.000-00:30',
-      // Not a real date: Date rolls it over to 2 March, and the service has always stored that.
-      '2025-02-30T10:00:00.000Z',
     ];
     const { valid, rejected } = validateTrackPoints(
       forms.map((capturedAt, seq) => point({ seq, capturedAt })),
@@ -38,6 +36,17 @@ describe(validateTrackPoints.name, () => {
     expect(rejected).toEqual([]);
     expect(valid.map((p) => p.capturedAtMs)).toEqual(forms.map((form) => new Date(form).getTime()));
     expect(valid.map((p) => p.day)).toEqual(forms.map((form) => new Date(form).toISOString().slice(0, 10)));
+  });
+
+  it('rejects capture times that name no real date or time, which Date would roll over', () => {
+    const impossible = ['2025-02-30T10:00:00.000Z', '2025-02-29T10:00:00+02:00', '2025-04-31T00:00Z', '2025-05-06T24:00:00Z', '2025-05-06T11:60:00.5-01:00', '2025-13-01T00:00:00Z'];
+    const { valid, rejected } = validateTrackPoints(
+      impossible.map((capturedAt, seq) => point({ seq, capturedAt })),
+      new Date('2026-01-01T00:00:00Z'),
+    );
+
+    expect(valid).toEqual([]);
+    expect(rejected.map((rejection) => rejection.reason)).toEqual(impossible.map(() => PointRejection.InvalidCapturedAt));
   });
 
   it.each([

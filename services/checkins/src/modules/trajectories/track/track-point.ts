@@ -146,6 +146,15 @@ export function canonicalInstantMs(text: string): number | undefined {
   return epochDay(year, month, day) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + millisecond;
 }
 
+/** Whether an INSTANT-shaped text names a real date and time: Date rolls 2025-02-30 over to 2 March instead of refusing it. */
+function isCalendarDate(text: string): boolean {
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const seconds = text[16] === ':' ? digits(text, 17, 2) : 0;
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && digits(text, 11, 2) <= 23 && digits(text, 14, 2) <= 59 && seconds <= 59;
+}
+
 /** The capture time in epoch milliseconds and its UTC day. */
 function capturedAtOf(value: unknown, now: Date): { ms: number; day: string } {
   if (typeof value !== 'string') return reject(PointRejection.InvalidCapturedAt, CAPTURED_AT_MESSAGE);
@@ -155,7 +164,7 @@ function capturedAtOf(value: unknown, now: Date): { ms: number; day: string } {
     day = value.slice(0, 10);
   } else {
     // Any other ISO 8601 form (an offset, no seconds, other precision) goes through Date, as always.
-    const parsed = INSTANT.test(value) ? new Date(value) : undefined;
+    const parsed = INSTANT.test(value) && isCalendarDate(value) ? new Date(value) : undefined;
     if (!parsed || Number.isNaN(parsed.getTime())) reject(PointRejection.InvalidCapturedAt, CAPTURED_AT_MESSAGE);
     ms = parsed.getTime();
     day = utcDay(parsed);
