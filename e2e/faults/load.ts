@@ -12,7 +12,7 @@ export interface KindCounts {
   requests: number;
   /** Operations answered with a 2xx (for a push: every mutation with a final result). */
   acknowledged: number;
-  /** Requests without a 2xx answer (5xx, 401, 408, 429, refused, reset, timed out); the operation was retried. */
+  /** Requests without a 2xx answer (5xx, 401, 408, 429, refused, reset, timed out), or a push answered with a mutation to retry; the operation was retried. */
   failedRequests: number;
   /** Operations still unacknowledged when the load ended (allowed; they may or may not have been applied). */
   abandoned: number;
@@ -349,7 +349,10 @@ class SimulatedDevice {
           });
           if (applied) this.created.set(mutation!.entityId, { name: mutation!.changes.name, version: result.version! });
         }
-        return pending.length === 0 ? 'acknowledged' : 'retry';
+        if (pending.length === 0) return 'acknowledged';
+        // Answered, but a mutation's owner was unavailable: pushed again from it.
+        this.ledger.failed('sync-push', 'owner unavailable (retry)');
+        return 'retry';
       },
       abandon: () => {
         for (const mutation of pending) this.ledger.unacknowledgedMutations.push({ clientId: this.clientId, mutationId: mutation.mutationId, entityId: mutation.entityId });
