@@ -38,23 +38,21 @@ export class LeanRequestLog implements OnModuleInit {
     if (prefixes.length === 0) return;
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     fastify.addHook('onResponse', (request, reply, done) => {
+      const level = requestLogLevel(reply.statusCode);
+      const logger = PinoLogger.root;
       // pino-http marks the requests it logs; a path its exclusion did not match keeps its line from there.
-      if (request.raw.allLogs === undefined && isUnder(request.url, prefixes)) {
-        const level = requestLogLevel(reply.statusCode);
-        const logger = PinoLogger.root;
-        if (logger.isLevelEnabled(level)) {
-          logger[level](
-            {
-              requestId: request.id,
-              traceId: TraceContext.ofRequest(request.raw).traceId,
-              // pino-http's serializers and redaction shape these as in its own lines.
-              req: request.raw,
-              res: reply.raw,
-              responseTime: Math.round(reply.elapsedTime),
-            },
-            'request completed',
-          );
-        }
+      if (logger.isLevelEnabled(level) && request.raw.allLogs === undefined && isUnder(request.url, prefixes)) {
+        logger[level](
+          {
+            requestId: request.id,
+            traceId: TraceContext.ofRequest(request.raw).traceId,
+            // pino-http's serializers and redaction shape these as in its own lines.
+            req: request.raw,
+            res: reply.raw,
+            responseTime: Math.round(reply.elapsedTime),
+          },
+          'request completed',
+        );
       }
       done();
     });
