@@ -198,6 +198,17 @@ describe(ProblemDetailsFilter.name, () => {
     expect(response.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/);
   });
 
+  it('answers a request that found every pooled connection busy with 503 DATABASE_BUSY and Retry-After, not an unexpected 500', async () => {
+    const url = process.env.DATABASE_ADMIN_URL;
+    if (!url) throw new Error('DATABASE_ADMIN_URL is not set: run through the integration project');
+
+    const response = await app.inject({ method: 'GET', url: `/customers/database-busy?url=${encodeURIComponent(url)}` });
+
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.json()).toMatchObject({ status: 503, code: 'DATABASE_BUSY', title: 'Service unavailable' });
+  });
+
   it('answers a query whose connection a database restart cut with 503', async () => {
     // The run's test database, from jest's global setup (libs/testing would make a circular dependency).
     const url = process.env.DATABASE_ADMIN_URL;

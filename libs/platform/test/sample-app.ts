@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Module, Param, Post, Query } from '@nestjs/common';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { Type } from 'class-transformer';
 import { IsEmail, IsInt, IsOptional, IsString, Max, Min, MinLength, ValidateNested } from 'class-validator';
 import {
@@ -103,6 +103,20 @@ class SampleCustomerController {
       await client.end().catch(() => undefined);
     }
     throw new Error('unreachable: the query was not cut');
+  }
+
+  /** A pool of one connection on `url`, held while a second one is asked for: pg-pool's connect timeout, as under overload. */
+  @Get('database-busy')
+  async databaseBusy(@Query('url') url: string): Promise<never> {
+    const pool = new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 200 });
+    const held = await pool.connect();
+    try {
+      await pool.query('SELECT 1');
+    } finally {
+      held.release();
+      await pool.end();
+    }
+    throw new Error('unreachable: a second connection came free');
   }
 
   @Get(':id')

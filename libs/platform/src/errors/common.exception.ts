@@ -15,6 +15,8 @@ export enum CommonErrorCode {
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
   /** The database cannot be reached right now (restart, failover, connection cut): nothing is wrong with the request. */
   DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
+  /** Every database connection of this process stayed in use for the whole connect timeout: overload, not a bad request. */
+  DatabaseBusy = 'DATABASE_BUSY',
 }
 
 /** An error shared by all services; build it with the static factories. */
@@ -66,6 +68,13 @@ export class CommonException extends DomainException<CommonErrorCode> {
     });
   }
 
+  /** 503: the service is saturated (no pooled connection came free in time); the same request may be sent again shortly. */
+  static databaseBusy(): CommonException {
+    return new CommonException(CommonErrorCode.DatabaseBusy, 'the service is busy right now; retry shortly', {
+      details: { retryAfterSeconds: 1 },
+    });
+  }
+
   /** 422: a replay must repeat the original body exactly. */
   static idempotencyKeyReused(idempotencyKey: string): CommonException {
     return new CommonException(
@@ -92,6 +101,7 @@ export function commonProblem(code: CommonErrorCode): ProblemMapping {
     case CommonErrorCode.IdempotencyKeyReused:
       return { status: 422, title: 'Idempotency key reused' };
     case CommonErrorCode.DatabaseUnavailable:
+    case CommonErrorCode.DatabaseBusy:
       return { status: 503, title: 'Service unavailable' };
     default: {
       const unmapped: never = code;

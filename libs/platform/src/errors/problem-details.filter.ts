@@ -40,6 +40,17 @@ function isFastifyClientError(error: unknown): error is FastifyClientError {
 const SERVER_GONE_STATES = new Set(['57P01', '57P02', '57P03']);
 const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
+// pg-pool's words when no pooled connection came free within the connect timeout.
+const POOL_EXHAUSTED = 'timeout exceeded when trying to connect';
+
+/** True for an error saying every pooled connection stayed busy for the whole connect timeout (the process is saturated). */
+export function isDatabasePoolExhausted(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { message, driverError } = error as { message?: unknown; driverError?: unknown };
+  if (driverError !== undefined && driverError !== error && isDatabasePoolExhausted(driverError)) return true;
+  return message === POOL_EXHAUSTED;
+}
+
 /**
  * True for an error saying the database cannot be reached right now rather than that anything
  * is wrong with the request: refused or cut connections (pg, or TypeORM's QueryFailedError around
@@ -125,6 +136,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.warn({ err: exception, requestId: request.id }, 'database unavailable');
       const unavailable = CommonException.databaseUnavailable();
       return this.domainProblem(unavailable, commonProblem(unavailable.code));
+    } else if (isDatabasePoolExhausted(exception)) {
+      // Overload: answering 503 with Retry-After lets devices back off and retry (their writes are idempotent) instead of seeing a defect.
+      this.logger.warn({ requestId: request.id }, 'no database connection came free in time');
+      const busy = CommonException.databaseBusy();
+      return this.domainProblem(busy, commonProblem(busy.code));
     }
     return this.internalError(exception, request);
   }

@@ -59,6 +59,7 @@ describe(commonProblem.name, () => {
     [CommonErrorCode.PreconditionRequired, 428],
     [CommonErrorCode.IdempotencyKeyReused, 422],
     [CommonErrorCode.DatabaseUnavailable, 503],
+    [CommonErrorCode.DatabaseBusy, 503],
   ])('maps %s to %i', (code, status) => {
     expect(commonProblem(code).status).toBe(status);
   });
