@@ -11,8 +11,9 @@
 //
 //   node -r @swc-node/register bench/gateway/overhead.ts
 //   BENCH_UPSTREAM=customers BENCH_CONNECTIONS=32 BENCH_REQUESTS=20000 BENCH_MAX_SECONDS=10 BENCH_ROUNDS=6 BENCH_USERS=16
-//   BENCH_WARM_UP_REQUESTS=3000 (defaults); BENCH_GATEWAY_CPU_PROFILE=<dir> profiles the gateway
-import { spawn } from 'node:child_process';
+//   BENCH_WARM_UP_REQUESTS=3000 BENCH_PIN=none (defaults); BENCH_GATEWAY_CPU_PROFILE=<dir> profiles the gateway;
+//   BENCH_PIN=split gives the gateway a CPU of its own (shared with the load generator), as deployed, the upstream the other
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -35,6 +36,8 @@ const MAX_SECONDS = Number(process.env['BENCH_MAX_SECONDS'] ?? 10);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 6);
 const USERS = Number(process.env['BENCH_USERS'] ?? 16);
 const UPSTREAM = process.env['BENCH_UPSTREAM'] ?? 'customers';
+// split: the upstream and its Postgres backends on CPU 0, gateway and load generator on CPU 1.
+const PIN = process.env['BENCH_PIN'] ?? 'none';
 const ADMIN_URL = process.env['DATABASE_ADMIN_URL'] ?? 'postgres://postgres:postgres@127.0.0.1:5432/fieldforce';
 const WARM_UP_REQUESTS = Number(process.env['BENCH_WARM_UP_REQUESTS'] ?? 3_000);
 const GATEWAY_CPU_PROFILE = process.env['BENCH_GATEWAY_CPU_PROFILE'];
@@ -210,6 +213,11 @@ function cpuMsOf(pids: number[]): number {
   return pids.reduce((sum, pid) => sum + (readProcess(pid)?.cpuMs ?? 0), 0);
 }
 
+/** Moves every thread of `pids` onto `cpu` (util-linux taskset). */
+function pinTo(cpu: number, pids: number[]): void {
+  for (const pid of pids) execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
+}
+
 /** Busy and total CPU time of the whole machine (all cores), from /proc/stat. */
 function machineCpuMs(): { busy: number; total: number } {
   try {
@@ -382,7 +390,8 @@ async function main(): Promise<void> {
     const groups = ['load generator', ...Object.keys(groupPids()), 'other processes'];
     process.stdout.write(
       `upstream ${UPSTREAM}: GET ${ENDPOINT}; ${CONNECTIONS} connections, ${REQUESTS} requests per phase (at most ${MAX_SECONDS} s), ` +
-        `${ROUNDS} rounds alternating (order swapped every round), ${USERS} users, warm-up ${WARM_UP_REQUESTS} requests per target\n` +
+        `${ROUNDS} rounds alternating (order swapped every round), ${USERS} users, warm-up ${WARM_UP_REQUESTS} requests per target` +
+        `${PIN === 'split' ? '; pinned: upstream and its Postgres backends on CPU 0, gateway and load generator on CPU 1' : ''}\n` +
         `CPU columns: ms of CPU per request of each process group (from /proc); "other processes" is the rest of the machine\n\n`,
     );
     process.stdout.write(`${'target'.padEnd(30)} requests errors   req/s  p50 ms  p99 ms ${groups.map((group) => group.padStart(Math.max(8, group.length))).join(' ')}\n`);
@@ -391,7 +400,13 @@ async function main(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round += 1) {
       // Swapping the order every round keeps a trend of the machine's load from favouring one target.
       for (const target of round % 2 === 1 ? order : [...order].reverse()) {
-        const { result, cpuMs } = await measureCpu(groupPids(), () => drive(targets[target], tokens, REQUESTS, MAX_SECONDS));
+        const pids = groupPids();
+        if (PIN === 'split') {
+          // Before every phase: the service's pool may have opened Postgres connections since.
+          pinTo(0, [...(pids['upstream'] ?? []), ...(pids['postgres'] ?? [])]);
+          pinTo(1, [process.pid, ...(pids['gateway'] ?? [])]);
+        }
+        const { result, cpuMs } = await measureCpu(pids, () => drive(targets[target], tokens, REQUESTS, MAX_SECONDS));
         const phase: Phase = { target, round, ...result, cpuMs };
         phases.push(phase);
         process.stdout.write(`${row(`${target} (round ${round})`, phase, groups)}\n`);
