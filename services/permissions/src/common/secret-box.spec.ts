@@ -19,11 +19,25 @@ describe(SecretBox.name, () => {
     expect(() => new SecretBox(secret, 'signing-key').open(sealed)).toThrow();
   });
 
-  it('refuses an altered value', () => {
+  // One bit flipped at a time in the iv, the tag and the ciphertext: editing the base64 text instead
+  // could leave the bytes unchanged (a replacement equal to the original, or only padding bits).
+  it.each([
+    ['iv', 0],
+    ['tag', 12],
+    ['ciphertext', 28],
+    ['last ciphertext byte', -1],
+  ])('refuses a value with one bit of its %s flipped', (_part, offset) => {
     const box = new SecretBox(secret, 'totp');
-    const sealed = box.seal('JBSWY3DPEHPK3PXP');
-    const flipped = `${sealed.slice(0, -2)}${sealed.endsWith('A') ? 'B' : 'A'}${sealed.slice(-1)}`;
-    expect(() => box.open(flipped)).toThrow();
+    const [version, body] = box.seal('JBSWY3DPEHPK3PXP').split('.');
+    const bytes = Buffer.from(body ?? '', 'base64url');
+    const at = offset < 0 ? bytes.length + offset : offset;
+    bytes[at] = (bytes[at] ?? 0) ^ 0x01;
+    expect(() => box.open(`${version}.${bytes.toString('base64url')}`)).toThrow();
+  });
+
+  it('refuses an unknown format and a truncated value', () => {
+    const box = new SecretBox(secret, 'totp');
     expect(() => box.open('v0.abc')).toThrow(/unknown format/);
+    expect(() => box.open('v1.abc')).toThrow(/truncated/);
   });
 });
