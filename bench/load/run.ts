@@ -17,16 +17,15 @@
 // an hour; here each rep acts every LOAD_THINK_MS on average with the same proportions:
 //   35% track batch of 30 points · 15% sync pull · 10% customer list · 10% task list · 10% check-in
 //   (the next check-in action of that rep checks out) · 10% sync push of a customer edit · 10% /me
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generate } from 'otplib';
 import { Client } from 'pg';
 import { roleDatabaseUrl, servicePassword, withDatabase } from '@fieldforce/persistence';
-import { type Platform, PLATFORM_SERVICES, freePort, startPlatform } from '@fieldforce/testing';
+import { BrokerProcess, type Platform, PLATFORM_SERVICES, runDbSetup, runWorkspaceScript, startPlatform } from '@fieldforce/testing';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const STAGES = (process.env['LOAD_STAGES'] ?? '200,1000,2000').split(',').map(Number);
@@ -75,36 +74,6 @@ interface Rep {
 }
 
 // ---- processes and scratch resources --------------------------------------------------------
-
-function run(script: string, args: string[], env: Record<string, string>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${script} exited with ${code}:\n${output}`))));
-  });
-}
-
-async function startBroker(dataDir: string): Promise<{ child: ChildProcess; brokers: string[] }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'libs/kafka-dev-broker/src/cli.ts', '--port', String(port), '--data-dir', dataDir], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the dev broker did not start')), 30_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listening')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the dev broker exited with ${code}`)));
-  });
-  return { child, brokers: [`127.0.0.1:${port}`] };
-}
 
 // ---- CPU accounting from /proc ---------------------------------------------------------------
 
@@ -478,19 +447,18 @@ async function main(): Promise<void> {
   const runId = `${Date.now()}_${process.pid}`;
   const databaseName = `fieldforce_load_${runId}`;
   const adminUrl = withDatabase(ADMIN_URL, databaseName);
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fieldforce-load-'));
   const maintenance = new Client({ connectionString: withDatabase(ADMIN_URL, 'postgres') });
   // An idle client's connection may be cut (a Postgres restart): the next query says so, the process must not die of it.
   maintenance.on('error', () => undefined);
   await maintenance.connect();
-  let broker: { child: ChildProcess; brokers: string[] } | undefined;
+  let broker: BrokerProcess | undefined;
   let platform: Platform | undefined;
   try {
     process.stdout.write(`[load] database ${databaseName}: setting up\n`);
-    await run('tools/db-setup.ts', [], { DATABASE_ADMIN_URL: adminUrl });
-    broker = await startBroker(dataDir);
+    await runDbSetup(adminUrl);
+    broker = await BrokerProcess.start();
     const slug = `load-${randomBytes(3).toString('hex')}`;
-    await run('tools/tenant-create.ts', ['--slug', slug, '--admin', 'chief', '--name', 'Load GmbH'], {
+    await runWorkspaceScript('tools/tenant-create.ts', ['--slug', slug, '--admin', 'chief', '--name', 'Load GmbH'], {
       DATABASE_URL: roleDatabaseUrl(adminUrl, 'permissions', servicePassword('permissions')),
       TENANT_ADMIN_PASSWORD: PASSWORD,
     });
@@ -512,7 +480,7 @@ async function main(): Promise<void> {
     const meter = new CpuMeter(() => {
       const components = new Map<string, number[]>();
       for (const name of [...PLATFORM_SERVICES, 'gateway'] as const) components.set(name, [live.service(name).pid]);
-      components.set('kafka dev broker', liveBroker.child.pid ? [liveBroker.child.pid] : []);
+      components.set('kafka dev broker', liveBroker.pid ? [liveBroker.pid] : []);
       components.set('redis (whole server)', pidsOf('redis-server'));
       return components;
     });
@@ -548,8 +516,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\n[load] report written to ${path.relative(ROOT, REPORT)}\n`);
   } finally {
     await platform?.stop().catch(() => undefined);
-    broker?.child.kill('SIGTERM');
-    rmSync(dataDir, { recursive: true, force: true });
+    await broker?.remove();
     await maintenance.query(`DROP DATABASE IF EXISTS ${maintenance.escapeIdentifier(databaseName)} WITH (FORCE)`).catch(() => undefined);
     await maintenance.end();
   }

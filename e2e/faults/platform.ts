@@ -1,21 +1,20 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { SCHEMA_SERVICES, serviceRole } from '@fieldforce/persistence';
 import {
+  BrokerProcess,
   PLATFORM_SERVICES as SERVICES,
   type Platform,
   type PlatformService,
   type TestDatabase,
   createTestDatabase,
-  freePort,
+  runDbSetup,
   startPlatform,
   testRedis,
 } from '@fieldforce/testing';
-
-const ROOT = path.resolve(__dirname, '..', '..');
 
 /** Every process of the platform: the services, then the gateway in front of them. */
 export const PLATFORM_PROCESSES: readonly PlatformService[] = [...SERVICES, 'gateway'];
@@ -25,99 +24,6 @@ const START_TIMEOUT_MS = 180_000;
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Runs `tools/db-setup.ts` on `adminUrl`: roles, schemas, extensions and every service's migrations. */
-function runDbSetup(adminUrl: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'tools/db-setup.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_ADMIN_URL: adminUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`db:setup exited with ${code}:\n${output}`))));
-  });
-}
-
-/**
- * The dev Kafka broker as a process of its own, keeping its log in a data directory, so it can be
- * stopped (or killed) and started again on the same port with everything it had acknowledged.
- */
-export class BrokerProcess {
-  private child: ChildProcess | undefined;
-  private output = '';
-
-  private constructor(
-    readonly port: number,
-    readonly dataDir: string,
-  ) {}
-
-  static async start(): Promise<BrokerProcess> {
-    const broker = new BrokerProcess(await freePort(), mkdtempSync(path.join(tmpdir(), 'faults-kafka-')));
-    try {
-      await broker.launch();
-    } catch (error) {
-      await broker.remove();
-      throw error;
-    }
-    return broker;
-  }
-
-  get brokers(): string[] {
-    return [`127.0.0.1:${this.port}`];
-  }
-
-  /** Starts the broker process on the port and data directory it had; resolves once it listens. */
-  async launch(): Promise<void> {
-    // The CLI's source (not a possibly stale build), as `npm run kafka:dev` runs it.
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'libs/kafka-dev-broker/src/cli.ts', '--port', String(this.port), '--data-dir', this.dataDir], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    this.output = '';
-    const keep = (chunk: Buffer): void => {
-      this.output = (this.output + chunk.toString()).slice(-20_000);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    while (!this.output.includes('listening on')) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the dev broker exited at start:\n${this.output}`);
-      if (Date.now() > deadline) throw new Error(`the dev broker did not listen within ${START_TIMEOUT_MS} ms:\n${this.output}`);
-      await sleep(100);
-    }
-  }
-
-  /** Stops the process with `signal` (SIGTERM: a clean stop, SIGKILL: a crash) and waits for its exit. */
-  async halt(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  }
-
-  /** How many topics the data directory holds (what a restart must keep). */
-  topicCount(): number {
-    try {
-      return readdirSync(path.join(this.dataDir, 'topics')).length;
-    } catch {
-      return 0;
-    }
-  }
-
-  async remove(): Promise<void> {
-    await this.halt('SIGTERM');
-    rmSync(this.dataDir, { recursive: true, force: true });
-  }
 }
 
 /**

@@ -15,3 +15,4 @@ export { type TestAccessClaims, type TestSignOptions, type TestTokenClaims, Test
 export { type CollectedSpan, OtlpCollector, type OtlpRequest } from './otlp-collector';
 export { type SyncUploads, startSyncUploads } from './sync-uploads';
 export { type Platform, type PlatformOptions, type PlatformService, PLATFORM_SERVICES, startPlatform } from './platform';
+export { BrokerProcess, runDbSetup, runWorkspaceScript } from './workspace-processes';

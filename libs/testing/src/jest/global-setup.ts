@@ -3,14 +3,12 @@
  * `db:setup` path (roles, schemas, extensions, every service's migrations), and a dev Kafka
  * broker in this process. Workers learn about both through environment variables.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { Client } from 'pg';
 import { assertTestDatabaseName } from '../test-database-guard';
 import { saveRunState } from './run-state';
 import { startTestContainers, testcontainersRequested } from './test-containers';
+import { runDbSetup } from '../workspace-processes';
 
-const ROOT = path.resolve(__dirname, '../../../..');
 const DEFAULT_ADMIN_URL = 'postgres://postgres:postgres@127.0.0.1:5432/fieldforce';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 const TEST_DATABASE_PREFIX = 'fieldforce_test_';
@@ -64,25 +62,6 @@ function urlWithDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
-}
-
-function runDbSetup(adminUrl: string): Promise<void> {
-  const script = path.join(ROOT, 'tools', 'db-setup.ts');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_ADMIN_URL: adminUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`db:setup for the test database failed (exit ${code}):\n${output}`));
-    });
-  });
 }
 
 interface StartedBroker {
