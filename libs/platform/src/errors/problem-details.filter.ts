@@ -43,27 +43,22 @@ const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT
 // pg-pool's words when no pooled connection came free within the connect timeout.
 const POOL_EXHAUSTED = 'timeout exceeded when trying to connect';
 
-/** True for an error saying every pooled connection stayed busy for the whole connect timeout (the process is saturated). */
-export function isDatabasePoolExhausted(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { message, driverError } = error as { message?: unknown; driverError?: unknown };
-  if (driverError !== undefined && driverError !== error && isDatabasePoolExhausted(driverError)) return true;
-  return message === POOL_EXHAUSTED;
-}
-
 /**
- * True for an error saying the database cannot be reached right now rather than that anything
- * is wrong with the request: refused or cut connections (pg, or TypeORM's QueryFailedError around
- * pg's error), a server shutting down or starting, a query runner TypeORM released when its
- * connection failed.
+ * Why a failed query failed, when the database (not the request) is the reason: `unavailable`
+ * when it cannot be reached right now (refused or cut connections, from pg or TypeORM's
+ * QueryFailedError around pg's error; a server shutting down or starting; a query runner TypeORM
+ * released when its connection failed), `busy` when no pooled connection came free in time.
  */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
+function databaseFailureOf(error: unknown): 'unavailable' | 'busy' | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
   const { name, code, message, driverError } = error as { name?: unknown; code?: unknown; message?: unknown; driverError?: unknown };
-  if (name === 'QueryRunnerAlreadyReleasedError') return true;
-  if (driverError !== undefined && driverError !== error && isDatabaseUnavailable(driverError)) return true;
-  if (typeof code === 'string' && (code.startsWith('08') || SERVER_GONE_STATES.has(code) || SOCKET_ERRORS.has(code))) return true;
-  return typeof message === 'string' && message.startsWith('Connection terminated');
+  if (name === 'QueryRunnerAlreadyReleasedError') return 'unavailable';
+  const driverFailure = driverError !== undefined && driverError !== error ? databaseFailureOf(driverError) : undefined;
+  if (driverFailure) return driverFailure;
+  if (typeof code === 'string' && (code.startsWith('08') || SERVER_GONE_STATES.has(code) || SOCKET_ERRORS.has(code))) return 'unavailable';
+  if (typeof message !== 'string') return undefined;
+  if (message.startsWith('Connection terminated')) return 'unavailable';
+  return message === POOL_EXHAUSTED ? 'busy' : undefined;
 }
 
 function httpDetail(exception: HttpException): string {
@@ -131,16 +126,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return statusProblem(status, httpDetail(exception));
     } else if (isFastifyClientError(exception)) {
       return statusProblem(exception.statusCode, exception.message);
-    } else if (isDatabaseUnavailable(exception)) {
-      // Expected while the database restarts: a 503 the client retries, not an unexpected 500.
-      this.logger.warn({ err: exception, requestId: request.id }, 'database unavailable');
-      const unavailable = CommonException.databaseUnavailable();
-      return this.domainProblem(unavailable, commonProblem(unavailable.code));
-    } else if (isDatabasePoolExhausted(exception)) {
-      // Overload: answering 503 with Retry-After lets devices back off and retry (their writes are idempotent) instead of seeing a defect.
-      this.logger.warn({ requestId: request.id }, 'no database connection came free in time');
-      const busy = CommonException.databaseBusy();
-      return this.domainProblem(busy, commonProblem(busy.code));
+    } else {
+      const databaseFailure = databaseFailureOf(exception);
+      if (databaseFailure === 'unavailable') {
+        // Expected while the database restarts: a 503 the client retries, not an unexpected 500.
+        this.logger.warn({ err: exception, requestId: request.id }, 'database unavailable');
+        const unavailable = CommonException.databaseUnavailable();
+        return this.domainProblem(unavailable, commonProblem(unavailable.code));
+      }
+      if (databaseFailure === 'busy') {
+        // Overload: answering 503 with Retry-After lets devices back off and retry (their writes are idempotent) instead of seeing a defect.
+        this.logger.warn({ requestId: request.id }, 'no database connection came free in time');
+        const busy = CommonException.databaseBusy();
+        return this.domainProblem(busy, commonProblem(busy.code));
+      }
     }
     return this.internalError(exception, request);
   }
