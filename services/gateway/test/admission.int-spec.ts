@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import Redis from 'ioredis';
 import { type InjectOptions } from 'light-my-request';
 import { TestJwks, signTestToken, testRedis } from '@fieldforce/testing';
 import { Admission } from '../src/modules/admission/admission';
@@ -188,6 +189,39 @@ describe(Admission.name, () => {
       expect(refused.json()).toMatchObject({ status: 429, code: 'RATE_LIMITED', details: { limit: 'user' } });
       expect(upstream.reached(requestId)).toBe(false);
       expect(sameUserIdOtherTenant.statusCode).toBe(200);
+    });
+
+    it('counts the requests it admitted without asking Redis, at the latest when it stops', async () => {
+      const keyPrefix = `${testRedis().keyPrefix}gateway:${randomUUID()}:`;
+      const roomy = await createGatewayApp({ ...upstreamsAt(upstream.url), ...LIMITS, RATE_LIMIT_USER_PER_MINUTE: '1000', RATE_LIMIT_IP_PER_MINUTE: '1000', REDIS_KEY_PREFIX: keyPrefix });
+      const tenantId = randomUUID();
+      const userId = randomUUID();
+      const authorization = await bearer({ tid: tenantId, sub: userId });
+      const clientIp = newClientIp();
+      const windows = new Set([Math.floor(Date.now() / 60_000)]);
+      const remaining = [];
+      try {
+        for (let attempt = 0; attempt < 8; attempt += 1) {
+          const response = await roomy.inject({ method: 'GET', url: '/api/v1/customers', remoteAddress: clientIp, headers: { authorization } });
+          remaining.push(response.headers['ratelimit-remaining']);
+        }
+      } finally {
+        await roomy.close();
+      }
+      windows.add(Math.floor(Date.now() / 60_000));
+      const redis = new Redis(testRedis().url, { keyPrefix });
+      const counted = async (key: string): Promise<number> => {
+        let total = 0;
+        for (const window of windows) total += Number((await redis.get(`ratelimit:${key}:${window}`)) ?? 0);
+        return total;
+      };
+      try {
+        expect(remaining).toEqual(['999', '998', '997', '996', '995', '994', '993', '992']);
+        expect(await counted(`user:${tenantId}:${userId}`)).toBe(8);
+        expect(await counted(`ip:${clientIp}`)).toBe(8);
+      } finally {
+        redis.disconnect();
+      }
     });
 
     it('admits exactly the limit of a burst arriving all at once and answers 429 to the rest', async () => {

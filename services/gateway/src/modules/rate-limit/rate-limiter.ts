@@ -31,6 +31,8 @@ export interface RateLimiterOptions {
   backoffMs: number;
   /** The current time in ms (tests pin it). */
   clock?: () => number;
+  /** How soon the requests admitted without asking Redis are added to its counts (default 100 ms). */
+  flushMs?: number;
 }
 
 /** The limits are per minute. */
@@ -59,19 +61,61 @@ function failOpenCounter(): Counter<'reason'> {
 
 class DecisionTimeout extends Error {}
 
+function allowanceKey(rule: RateLimitRule): string {
+  return `${rule.name}:${rule.subject}`;
+}
+
+/** The counters of a rule's subject: its current and its previous fixed window. */
+function windowKeys(key: string, window: number): [string, string] {
+  return [`ratelimit:${key}:${window}`, `ratelimit:${key}:${window - 1}`];
+}
+
 interface PendingDecision {
   rules: readonly RateLimitRule[];
   resolve: (decision: RateLimitDecision | undefined) => void;
   reject: (error: unknown) => void;
 }
 
+/** What this gateway knows of one rule's subject: Redis's count at `at`, and what it admitted since. */
+interface Allowance {
+  window: number;
+  /** The sliding count Redis returned, in thousandths of a request. */
+  count: number;
+  at: number;
+  /** Admitted here and not yet sent to Redis. */
+  unsent: number;
+  /** Sent in a script call that has not answered yet. */
+  sending: number;
+}
+
+interface Increment {
+  key: string;
+  allowance: Allowance;
+  amount: number;
+}
+
 // Bounds a script call's keys and its time inside Redis, which serves nobody else meanwhile.
 const MAX_BATCH = 64;
+const MAX_INCREMENTS = 256;
+// A gateway admits on its own at most this share of what Redis last said was left, so that up to
+// ten gateways together cannot pass a limit before their counts meet in Redis; with fewer than ten
+// requests left, every request asks Redis.
+const LOCAL_SHARE = 0.1;
+// Older knowledge is not used: other gateways' requests reach Redis meanwhile.
+const ALLOWANCE_MAX_AGE_MS = 1_000;
+const MAX_ALLOWANCES = 100_000;
+const DEFAULT_FLUSH_MS = 100;
 
 /**
  * Per-user and per-IP rate limits in Redis (sliding window). The requests arriving in one turn
  * of the event loop are decided by one script call, each as if on its own and in arrival order:
  * a round trip and a script run per batch rather than per request.
+ * A subject far from its limit costs no round trip at all: after Redis has counted it, this
+ * gateway admits up to a tenth of what was left on its own for a second, and adds those requests
+ * to Redis's counts within `flushMs` (or with the next script call, before its decisions). Close
+ * to a limit every request is decided in Redis, so a limit holds exactly for one gateway and
+ * within a tenth of what was left for up to ten; admitted requests of the last `flushMs` before a
+ * gateway stops go uncounted.
  * Fails open: while Redis is down or slow, requests pass unlimited, counted in a metric and
  * logged, because rate limiting protects the API and must never be what takes it down.
  */
@@ -83,6 +127,9 @@ export class RateLimiter {
   private backoffUntil = Number.NEGATIVE_INFINITY;
   private failing = false;
   private pending: PendingDecision[] = [];
+  private readonly allowances = new Map<string, Allowance>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private sweptAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly redis: Redis,
@@ -96,11 +143,42 @@ export class RateLimiter {
     // Not connected: answer at once instead of queueing behind ioredis's reconnect attempts.
     if (this.redis.status !== 'ready') return Promise.resolve(this.admitUnlimited('unavailable'));
     if (this.clock() < this.backoffUntil) return Promise.resolve(this.admitUnlimited('backoff'));
+    const local = this.admitLocally(rules);
+    if (local !== undefined) return Promise.resolve(local);
     return new Promise((resolve, reject) => {
       this.pending.push({ rules, resolve, reject });
       // The requests arriving in this turn of the event loop share one script call.
       if (this.pending.length === 1) setImmediate(() => this.decidePending());
     });
+  }
+
+  /** Sends what this gateway admitted on its own to Redis now (tests; a stopping gateway). */
+  async flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    await this.decideBatch([]);
+  }
+
+  /** Admits the request without Redis when every rule has room enough by what Redis said last; undefined otherwise. */
+  private admitLocally(rules: readonly RateLimitRule[]): RateLimitDecision | undefined {
+    const now = this.clock();
+    const window = Math.floor(now / this.options.windowMs);
+    const allowances: Allowance[] = [];
+    for (const rule of rules) {
+      const allowance = this.allowances.get(allowanceKey(rule));
+      if (allowance === undefined || allowance.window !== window || now - allowance.at > ALLOWANCE_MAX_AGE_MS) return undefined;
+      const admittedHere = allowance.unsent + allowance.sending;
+      if (admittedHere + 1 > Math.floor((rule.limit - allowance.count / 1000) * LOCAL_SHARE)) return undefined;
+      allowances.push(allowance);
+    }
+    // As the script would answer: each rule's count before this request, including what was admitted here.
+    const counts = allowances.map((allowance) => allowance.count + (allowance.unsent + allowance.sending) * 1000);
+    for (const allowance of allowances) allowance.unsent += 1;
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      this.decideBatch([]).catch((error: unknown) => this.logger.error({ err: error }, 'Sending locally admitted requests to Redis failed'));
+    }, this.options.flushMs ?? DEFAULT_FLUSH_MS).unref();
+    return this.decision(rules, [0, 0, ...counts], now - window * this.options.windowMs);
   }
 
   private decidePending(): void {
@@ -113,16 +191,24 @@ export class RateLimiter {
     }
   }
 
+  /** One script call: adds the requests admitted here since the last call, then decides `batch`. */
   private async decideBatch(batch: PendingDecision[]): Promise<void> {
     const now = this.clock();
     const window = Math.floor(now / this.options.windowMs);
     const elapsedMs = now - window * this.options.windowMs;
+    const increments = this.takeIncrements();
+    if (increments.length === 0 && batch.length === 0) return;
     const keys: string[] = [];
-    const args: number[] = [elapsedMs, this.options.windowMs, batch.length];
+    const args: number[] = [elapsedMs, this.options.windowMs, increments.length];
+    for (const { key, allowance, amount } of increments) {
+      keys.push(...windowKeys(key, allowance.window));
+      args.push(amount);
+    }
+    args.push(batch.length);
     for (const { rules } of batch) {
       args.push(rules.length);
       for (const rule of rules) {
-        keys.push(`ratelimit:${rule.name}:${rule.subject}:${window}`, `ratelimit:${rule.name}:${rule.subject}:${window - 1}`);
+        keys.push(...windowKeys(allowanceKey(rule), window));
         args.push(rule.limit);
       }
     }
@@ -130,16 +216,62 @@ export class RateLimiter {
     try {
       reply = await this.withTimeout(this.runScript(keys, args));
     } catch (error) {
+      // The requests admitted here stay uncounted, as all others do while Redis fails.
+      for (const { allowance, amount } of increments) allowance.sending -= amount;
       this.backoffUntil = this.clock() + this.options.backoffMs;
       const reason = error instanceof DecisionTimeout ? 'timeout' : 'error';
       for (const { resolve } of batch) resolve(this.admitUnlimited(reason, error));
       return;
     }
     this.recovered();
-    let offset = 0;
+    increments.forEach(({ key, allowance, amount }, index) => {
+      allowance.sending -= amount;
+      this.remember(key, allowance.window, reply[index] ?? 0, now);
+    });
+    let offset = increments.length;
     for (const { rules, resolve } of batch) {
-      resolve(this.decision(rules, reply.slice(offset, offset + 2 + rules.length), elapsedMs));
+      const answer = reply.slice(offset, offset + 2 + rules.length);
       offset += 2 + rules.length;
+      const decision = this.decision(rules, answer, elapsedMs);
+      // Each rule's count after this request: the next decisions here start from it.
+      rules.forEach((rule, index) => this.remember(allowanceKey(rule), window, (answer[2 + index] ?? 0) + (decision.admitted ? 1000 : 0), now));
+      resolve(decision);
+    }
+  }
+
+  /** The requests admitted here and not yet sent, moved to `sending`. */
+  private takeIncrements(): Increment[] {
+    const increments: Increment[] = [];
+    for (const [key, allowance] of this.allowances) {
+      if (allowance.unsent === 0) continue;
+      increments.push({ key, allowance, amount: allowance.unsent });
+      allowance.sending += allowance.unsent;
+      allowance.unsent = 0;
+      if (increments.length === MAX_INCREMENTS) break;
+    }
+    return increments;
+  }
+
+  private remember(key: string, window: number, count: number, at: number): void {
+    this.sweep(at);
+    const allowance = this.allowances.get(key);
+    if (allowance === undefined) {
+      if (this.allowances.size < MAX_ALLOWANCES) this.allowances.set(key, { window, count, at, unsent: 0, sending: 0 });
+      return;
+    }
+    // A count of an earlier window says nothing about this one; what was admitted here stays to be sent.
+    if (window < allowance.window) return;
+    allowance.window = window;
+    allowance.count = count;
+    allowance.at = at;
+  }
+
+  /** Forgets subjects not seen for a while, at most once per ALLOWANCE_MAX_AGE_MS. */
+  private sweep(now: number): void {
+    if (now - this.sweptAt < ALLOWANCE_MAX_AGE_MS) return;
+    this.sweptAt = now;
+    for (const [key, allowance] of this.allowances) {
+      if (allowance.unsent === 0 && allowance.sending === 0 && now - allowance.at > ALLOWANCE_MAX_AGE_MS) this.allowances.delete(key);
     }
   }
 

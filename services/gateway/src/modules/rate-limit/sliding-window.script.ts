@@ -3,22 +3,34 @@
  * for a batch of requests one after another (as separate calls would, in the same order). A
  * rule's count is its previous fixed window weighted by how much of it still overlaps the
  * sliding minute, plus its current window. A refused request counts nowhere, so Retry-After holds.
+ * Before the batch, it adds the requests a gateway admitted on its own since its last call
+ * (increments), so the decisions count them.
  *
  * ARGV[1]: ms elapsed in the current window; ARGV[2]: window length in ms; ARGV[3]: number of
- * requests; then per request its number of rules n and the n limits.
- * KEYS, per request and rule in that order: the rule's counter of the current and of the previous window.
- * Returns per request { index of the refusing rule or 0, ms until it admits a request, then each
- * rule's count in thousandths }, one after another.
+ * increments m, then the m amounts; then the number of requests, then per request its number of
+ * rules n and the n limits.
+ * KEYS: per increment, then per request and rule in that order: the counter of the current and of the previous window.
+ * Returns each increment's count afterwards in thousandths, then per request { index of the
+ * refusing rule or 0, ms until it admits a request, then each rule's count in thousandths }.
  */
 export const SLIDING_WINDOW_SCRIPT = `
 local elapsed = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
-local requests = tonumber(ARGV[3])
 local rest = window - elapsed
 local weight = rest / window
 local result = {}
-local arg = 3
-local key = 0
+local increments = tonumber(ARGV[3])
+for i = 1, increments do
+  local current = redis.call('INCRBY', KEYS[2 * i - 1], ARGV[3 + i])
+  if current == tonumber(ARGV[3 + i]) then
+    redis.call('PEXPIRE', KEYS[2 * i - 1], window * 2)
+  end
+  local previous = tonumber(redis.call('GET', KEYS[2 * i]) or '0')
+  result[i] = math.floor((previous * weight + current) * 1000)
+end
+local requests = tonumber(ARGV[4 + increments])
+local arg = 4 + increments
+local key = 2 * increments
 for _ = 1, requests do
   local rules = tonumber(ARGV[arg + 1])
   arg = arg + 1
