@@ -91,6 +91,8 @@ interface Allowance {
 interface Increment {
   key: string;
   allowance: Allowance;
+  /** The window the requests were admitted in (the allowance may move on before Redis answers). */
+  window: number;
   amount: number;
 }
 
@@ -200,9 +202,9 @@ export class RateLimiter {
     if (increments.length === 0 && batch.length === 0) return;
     const keys: string[] = [];
     const args: number[] = [elapsedMs, this.options.windowMs, increments.length];
-    for (const { key, allowance, amount } of increments) {
-      keys.push(...windowKeys(key, allowance.window));
-      args.push(amount);
+    for (const increment of increments) {
+      keys.push(...windowKeys(increment.key, increment.window));
+      args.push(increment.amount);
     }
     args.push(batch.length);
     for (const { rules } of batch) {
@@ -224,9 +226,9 @@ export class RateLimiter {
       return;
     }
     this.recovered();
-    increments.forEach(({ key, allowance, amount }, index) => {
-      allowance.sending -= amount;
-      this.remember(key, allowance.window, reply[index] ?? 0, now);
+    increments.forEach((increment, index) => {
+      increment.allowance.sending -= increment.amount;
+      this.remember(increment.key, increment.window, reply[index] ?? 0, now);
     });
     let offset = increments.length;
     for (const { rules, resolve } of batch) {
@@ -244,7 +246,7 @@ export class RateLimiter {
     const increments: Increment[] = [];
     for (const [key, allowance] of this.allowances) {
       if (allowance.unsent === 0) continue;
-      increments.push({ key, allowance, amount: allowance.unsent });
+      increments.push({ key, allowance, window: allowance.window, amount: allowance.unsent });
       allowance.sending += allowance.unsent;
       allowance.unsent = 0;
       if (increments.length === MAX_INCREMENTS) break;
