@@ -16,3 +16,4 @@ export { type CollectedSpan, OtlpCollector, type OtlpRequest } from './otlp-coll
 export { type SyncUploads, startSyncUploads } from './sync-uploads';
 export { type Platform, type PlatformOptions, type PlatformService, PLATFORM_SERVICES, startPlatform } from './platform';
 export { BrokerProcess, runDbSetup, runWorkspaceScript } from './workspace-processes';
+export { type ServiceDefinition, type ServiceTestApp, type ServiceTestAppOptions, startServiceTestApp } from './service-test-app';
