@@ -3,6 +3,7 @@ import { customerCreatedV1 } from './customers/customer.events';
 import { defineEvent } from './define-event';
 import { createCloudEvent } from './envelope';
 import {
+  aggregateEventTypes,
   assertConsumable,
   createEvent,
   type EventData,
@@ -165,5 +166,23 @@ describe(topicsOf.name, () => {
       'fieldforce.visits.task.v1',
       'fieldforce.visits.reminder.v1',
     ]);
+  });
+});
+
+describe(aggregateEventTypes.name, () => {
+  it('lists every registered event of one aggregate, and none of an aggregate whose name starts the same', () => {
+    expect(aggregateEventTypes('permissions', 'user')).toEqual([
+      'fieldforce.permissions.user.created.v1',
+      'fieldforce.permissions.user.updated.v1',
+      'fieldforce.permissions.user.moved.v1',
+      'fieldforce.permissions.user.roles-changed.v1',
+      'fieldforce.permissions.user.deactivated.v1',
+    ]);
+    expect(aggregateEventTypes('permissions', 'org-unit')).toEqual([
+      'fieldforce.permissions.org-unit.created.v1',
+      'fieldforce.permissions.org-unit.updated.v1',
+      'fieldforce.permissions.org-unit.moved.v1',
+    ]);
+    expect(aggregateEventTypes('permissions', 'use')).toEqual([]);
   });
 });

@@ -114,6 +114,16 @@ export function isEventType(type: string): type is EventType {
   return definitionsByType.has(type);
 }
 
+/** The registered event types about one aggregate of one service, e.g. every user event of permissions. */
+export type AggregateEventType<S extends string, A extends string> = Extract<EventType, `fieldforce.${S}.${A}.${string}`>;
+
+/** Every registered event type of `service`'s `aggregate`, in registration order (a read model often applies them alike). */
+export function aggregateEventTypes<S extends string, A extends string>(service: S, aggregate: A): AggregateEventType<S, A>[] {
+  return eventDefinitions
+    .filter((definition) => definition.service === service && definition.aggregate === aggregate)
+    .map((definition) => definition.type as AggregateEventType<S, A>);
+}
+
 /** The topic an event type is published on. */
 export function topicOf(type: EventType): string {
   return eventDefinition(type).topic;

@@ -5,6 +5,7 @@ export {
   type EventConsumerOptions,
   type EventHandler,
   type EventHandlers,
+  sameHandlerFor,
 } from './inbox/event-consumer';
 export { KafkaClientFactory } from './kafka-client.factory';
 export { type KafkaSettings } from './kafka-settings';

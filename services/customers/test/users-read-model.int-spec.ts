@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { createEvent, type EventType, Topics, type UserState } from '@fieldforce/contracts';
+import { type AggregateEventType, createEvent, Topics, type UserState } from '@fieldforce/contracts';
 import { OwnerMovesSubscriber } from '../src/modules/customers/owner-moves.subscriber';
 import { UsersReadModel } from '../src/modules/users/users-read-model';
 import { customerInput } from './factories/customer.factory';
@@ -10,7 +10,7 @@ import { type CustomersTestApp, startCustomersTestApp } from './support/customer
 import { outboxEventsOf } from './support/outbox';
 import { seedUsers } from './support/users';
 
-type UserEventType = Extract<EventType, `fieldforce.permissions.user.${string}`>;
+type UserEventType = AggregateEventType<'permissions', 'user'>;
 
 /** Polls `probe` until it holds; fails naming `what` after `timeoutMs`. */
 async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {

@@ -25,6 +25,12 @@ export type EventHandler<T extends EventType> = (event: EventOf<T>, manager: Ent
 /** Handlers by event type; events of other types on the subscribed topics are skipped. */
 export type EventHandlers = { [T in EventType]?: EventHandler<T> };
 
+/** The same handler for each of `types`: events a consumer applies alike (every user event carries the whole user). */
+export function sameHandlerFor<T extends EventType>(types: readonly T[], handler: EventHandler<T>): EventHandlers {
+  // A handler of the union takes each member's events; TypeScript cannot see that through fromEntries.
+  return Object.fromEntries(types.map((type) => [type, handler])) as EventHandlers;
+}
+
 export interface EventConsumerOptions {
   /** Service name: the metrics label. */
   service: string;

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { type EntityManager, In } from 'typeorm';
-import { type UserState } from '@fieldforce/contracts';
-import { type EventHandler, EventSubscriptions, OutboxPublisher } from '@fieldforce/messaging';
+import { aggregateEventTypes, type UserState } from '@fieldforce/contracts';
+import { EventSubscriptions, OutboxPublisher, sameHandlerFor } from '@fieldforce/messaging';
 import { UsersReadModel } from '../users/users-read-model';
 import { toCustomerState } from './customer.state';
 import { Customer } from './entities/customer.entity';
@@ -11,13 +11,6 @@ const SYSTEM_RANK = 0;
 
 /** Consumer name of the user feed; the group is `customers.users`. */
 export const USERS_CONSUMER = 'users';
-
-type UserEventType =
-  | 'fieldforce.permissions.user.created.v1'
-  | 'fieldforce.permissions.user.updated.v1'
-  | 'fieldforce.permissions.user.moved.v1'
-  | 'fieldforce.permissions.user.roles-changed.v1'
-  | 'fieldforce.permissions.user.deactivated.v1';
 
 /**
  * Keeps the users read model from the permissions service's user events, and the org path of
@@ -33,18 +26,12 @@ export class OwnerMovesSubscriber implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const handle =
-      <T extends UserEventType>(): EventHandler<T> =>
-      async (event, manager) => {
+    this.subscriptions.subscribe(
+      USERS_CONSUMER,
+      sameHandlerFor(aggregateEventTypes('permissions', 'user'), async (event, manager) => {
         await this.apply(manager, event.data.user);
-      };
-    this.subscriptions.subscribe(USERS_CONSUMER, {
-      'fieldforce.permissions.user.created.v1': handle(),
-      'fieldforce.permissions.user.updated.v1': handle(),
-      'fieldforce.permissions.user.moved.v1': handle(),
-      'fieldforce.permissions.user.roles-changed.v1': handle(),
-      'fieldforce.permissions.user.deactivated.v1': handle(),
-    });
+      }),
+    );
   }
 
   /** Applies one user state (in the consuming transaction of `manager`); answers how many customers moved with the user. */

@@ -1,24 +1,13 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { type EntityManager, In } from 'typeorm';
-import { type OrgUnitState } from '@fieldforce/contracts';
-import { type EventHandler, EventSubscriptions, OutboxPublisher } from '@fieldforce/messaging';
+import { aggregateEventTypes, type OrgUnitState } from '@fieldforce/contracts';
+import { EventSubscriptions, OutboxPublisher, sameHandlerFor } from '@fieldforce/messaging';
 import { OrgUnit } from './entities/org-unit.entity';
 import { Territory } from './entities/territory.entity';
 import { territoryEvent } from './territory-events';
 
 /** Consumer name of the territory path feed; the group is `customers.territory-paths`. */
 export const TERRITORY_PATHS_CONSUMER = 'territory-paths';
-
-type UserEventType =
-  | 'fieldforce.permissions.user.created.v1'
-  | 'fieldforce.permissions.user.updated.v1'
-  | 'fieldforce.permissions.user.moved.v1'
-  | 'fieldforce.permissions.user.roles-changed.v1'
-  | 'fieldforce.permissions.user.deactivated.v1';
-type OrgUnitEventType =
-  | 'fieldforce.permissions.org-unit.created.v1'
-  | 'fieldforce.permissions.org-unit.updated.v1'
-  | 'fieldforce.permissions.org-unit.moved.v1';
 
 /**
  * Keeps the org units read model from the org-unit events, and each territory's org path in step
@@ -33,26 +22,12 @@ export class TerritoryPathsSubscriber implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const user =
-      <T extends UserEventType>(): EventHandler<T> =>
-      async (event, manager) => {
+    this.subscriptions.subscribe(TERRITORY_PATHS_CONSUMER, {
+      ...sameHandlerFor(aggregateEventTypes('permissions', 'user'), async (event, manager) => {
         const { id, tenantId, orgPath } = event.data.user;
         await this.followPath(manager, 'owner_id', tenantId, id, orgPath);
-      };
-    const orgUnit =
-      <T extends OrgUnitEventType>(): EventHandler<T> =>
-      async (event, manager) => {
-        await this.applyOrgUnit(manager, event.data.orgUnit);
-      };
-    this.subscriptions.subscribe(TERRITORY_PATHS_CONSUMER, {
-      'fieldforce.permissions.user.created.v1': user(),
-      'fieldforce.permissions.user.updated.v1': user(),
-      'fieldforce.permissions.user.moved.v1': user(),
-      'fieldforce.permissions.user.roles-changed.v1': user(),
-      'fieldforce.permissions.user.deactivated.v1': user(),
-      'fieldforce.permissions.org-unit.created.v1': orgUnit(),
-      'fieldforce.permissions.org-unit.updated.v1': orgUnit(),
-      'fieldforce.permissions.org-unit.moved.v1': orgUnit(),
+      }),
+      ...sameHandlerFor(aggregateEventTypes('permissions', 'org-unit'), (event, manager) => this.applyOrgUnit(manager, event.data.orgUnit)),
     });
   }
 
