@@ -27,8 +27,7 @@ export type EventHandlers = { [T in EventType]?: EventHandler<T> };
 
 /** The same handler for each of `types`: events a consumer applies alike (every user event carries the whole user). */
 export function sameHandlerFor<T extends EventType>(types: readonly T[], handler: EventHandler<T>): EventHandlers {
-  // A handler of the union takes each member's events; TypeScript cannot see that through fromEntries.
-  return Object.fromEntries(types.map((type) => [type, handler])) as EventHandlers;
+  return Object.fromEntries(types.map((type) => [type, handler]));
 }
 
 export interface EventConsumerOptions {
