@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
@@ -8,7 +8,7 @@ import { TestJwks, signTestToken, testRedis } from '@fieldforce/testing';
 import { Admission } from '../src/modules/admission/admission';
 import { type Echo, EchoUpstream } from './support/echo-upstream';
 import { createGatewayApp, newClientIp } from './support/gateway-app';
-import { counterTotal, sendChunked } from './support/http-client';
+import { counterTotal, sendChunked, sendWholeThenRead } from './support/http-client';
 import { TcpRelay } from './support/tcp-relay';
 
 const KIB = 1024;
@@ -293,6 +293,33 @@ describe(Admission.name, () => {
       expect(response.statusCode).toBe(413);
       expect(response.json()).toMatchObject({ status: 413, code: 'BODY_TOO_LARGE', details: { limitBytes: 64 * KIB } });
       expect(upstream.reached(requestId)).toBe(false);
+    });
+
+    it('answers 413 to a client that sent its whole body before reading, instead of resetting the connection under it', async () => {
+      // Closing a socket with unread bytes resets it, and a reset discards the answer the client had not read yet.
+      const answer = await sendWholeThenRead(
+        `${gatewayUrl}/api/v1/customers`,
+        { authorization: await bearer(), 'content-type': 'application/json' },
+        'POST',
+        Buffer.alloc(4096 * KIB, 0x20),
+        300,
+      );
+
+      expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+      expect(answer).toContain('"code":"BODY_TOO_LARGE"');
+    });
+
+    it('closes the connection after its 413 when the announced body is more than it would read and drop', async () => {
+      const { hostname, port } = new URL(gatewayUrl);
+      const socket = net.connect({ host: hostname, port: Number(port) });
+      socket.write(`POST /api/v1/customers HTTP/1.1\r\nhost: ${hostname}\r\nauthorization: ${await bearer()}\r\ncontent-length: ${2 ** 30}\r\n\r\n`);
+      socket.write(Buffer.alloc(64 * KIB, 0x20));
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
+      await new Promise((resolve) => socket.once('close', resolve));
+
+      expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+      expect(answer.toLowerCase()).toContain('connection: close');
     });
 
     it('answers 413 to a chunked body that grows past the API limit, and the upstream never gets it whole', async () => {

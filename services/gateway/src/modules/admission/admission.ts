@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { type AccessTokenVerifier, AuthException, type AuthenticatedUser } from '@fieldforce/auth';
 import { type RateLimitDecision, type RateLimitRule, type RateLimiter } from '../rate-limit/rate-limiter';
-import { type BodyLimits, bodyLimitFor, declaresMoreThan, limitBodyStream } from './body-limit';
+import { type BodyLimits, REFUSED_BODY_DRAIN_BYTES, bodyLimitFor, declaresMoreThan, limitBodyStream } from './body-limit';
 import { GatewayException } from './gateway.exception';
 import { sendInternalError, sendProblem } from './problem-reply';
 import { pathOf, publicRouteOf } from './public-routes';
@@ -52,9 +52,10 @@ export class Admission {
     try {
       const path = pathOf(request.url);
       const limit = bodyLimitFor(path, this.options.bodyLimits);
-      if (declaresMoreThan(request.headers['content-length'], limit)) {
-        // No point reading a body that is refused anyway.
-        void reply.header('connection', 'close');
+      const contentLength = request.headers['content-length'];
+      if (declaresMoreThan(contentLength, limit)) {
+        // Node reads the unread body to its end and drops it once the answer is sent, unless the connection closes.
+        if (declaresMoreThan(contentLength, REFUSED_BODY_DRAIN_BYTES)) void reply.header('connection', 'close');
         return sendProblem(reply, GatewayException.bodyTooLarge(limit));
       }
       const route = publicRouteOf(request.method, path);
@@ -94,7 +95,6 @@ export class Admission {
   /** When the upstream request failed because the body outgrew its limit: answers 413 and returns true. */
   answerIfBodyExceeded(reply: FastifyReply): boolean {
     if (!this.exceeded.has(reply.request)) return false;
-    void reply.header('connection', 'close');
     sendProblem(reply, GatewayException.bodyTooLarge(bodyLimitFor(pathOf(reply.request.url), this.options.bodyLimits)));
     return true;
   }

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import { BodyLimitExceeded, bodyLimitFor, declaresMoreThan, limitBodyStream } from './body-limit';
+import { finished } from 'node:stream/promises';
+import { BodyLimitExceeded, REFUSED_BODY_DRAIN_BYTES, bodyLimitFor, declaresMoreThan, limitBodyStream } from './body-limit';
 
 const limits = { jsonBytes: 1_000, uploadBytes: 50_000 };
 
@@ -37,5 +38,24 @@ describe(limitBodyStream.name, () => {
 
     await expect(buffer(limited)).rejects.toBeInstanceOf(BodyLimitExceeded);
     expect(exceeded).toBe(1);
+  });
+
+  it('reads a refused body to its end, but destroys one that goes on past what it drops', async () => {
+    const finite = Readable.from([Buffer.alloc(600), Buffer.alloc(600), Buffer.alloc(600)]);
+    let produced = 0;
+    const endless = new Readable({
+      read() {
+        produced += 1024 * 1024;
+        this.push(Buffer.alloc(1024 * 1024));
+      },
+    });
+    await expect(buffer(limitBodyStream(finite, 1_000, () => undefined))).rejects.toBeInstanceOf(BodyLimitExceeded);
+    await expect(buffer(limitBodyStream(endless, 1_000, () => undefined))).rejects.toBeInstanceOf(BodyLimitExceeded);
+    await Promise.all([finished(finite), finished(endless).catch(() => undefined)]);
+
+    expect(finite.readableEnded).toBe(true);
+    expect(endless.destroyed && !endless.readableEnded).toBe(true);
+    // Destroyed soon after it dropped its allowance, give or take what was buffered ahead.
+    expect(produced).toBeLessThan(REFUSED_BODY_DRAIN_BYTES + 4 * 1024 * 1024);
   });
 });
