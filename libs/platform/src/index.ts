@@ -84,6 +84,7 @@ export {
   type UploadReference,
   UploadVerifier,
   type VerifiedUpload,
+  type VerifiedUploadsOf,
 } from './uploads/upload-verifier';
 export { UploadsModule } from './uploads/uploads.module';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageCursor, PageLimit, PageQuery } from './http/page-query';

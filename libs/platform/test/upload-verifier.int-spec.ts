@@ -128,4 +128,65 @@ describe(UploadVerifier.name, () => {
     expect(error.details).toEqual({ retryAfterSeconds: 5 });
     expect(uploadVerificationProblems.map(error).status).toBe(503);
   });
+
+  describe('verifiedWrite', () => {
+    it('runs a write that attaches nothing once, without asking sync', async () => {
+      const before = seen.length;
+      let runs = 0;
+
+      const result = await verifier.verifiedWrite(caller, async (verified) => {
+        runs += 1;
+        return verified([]).length;
+      });
+
+      expect([result, runs, seen.length - before]).toEqual([0, 1, 0]);
+    });
+
+    it('verifies between two runs of the write, so no run waits for sync, and the second is answered from what was verified', async () => {
+      const [a, b] = [upload(record), upload(record)];
+      const timeline: string[] = [];
+      const requests = seen.length;
+
+      const attached = await verifier.verifiedWrite(caller, async (verified) => {
+        timeline.push(`run, sync asked ${seen.length - requests} times`);
+        const uploads = verified([
+          { field: 'photos.0', uploadId: b },
+          { field: 'photos.1', uploadId: a.toUpperCase() },
+        ]);
+        timeline.push('attached');
+        return uploads.map((upload) => upload.id);
+      });
+
+      expect(attached).toEqual([b, a]);
+      expect(timeline).toEqual(['run, sync asked 0 times', 'run, sync asked 2 times', 'attached']);
+    });
+
+    it('throws what the verification throws, running the write no further', async () => {
+      let attachedAnyway = false;
+
+      const error = await failure(
+        verifier.verifiedWrite(caller, async (verified) => {
+          verified([{ field: 'photos.0', uploadId: randomUUID() }]);
+          attachedAnyway = true;
+        }),
+      );
+
+      expect(error.code).toBe(UploadVerificationErrorCode.UploadUnknown);
+      expect(attachedAnyway).toBe(false);
+    });
+
+    it('is unavailable (503) when the write asks for other uploads every time it runs', async () => {
+      let runs = 0;
+
+      const error = await failure(
+        verifier.verifiedWrite(caller, async (verified) => {
+          runs += 1;
+          verified([{ field: 'photos.0', uploadId: upload(record) }]);
+        }),
+      );
+
+      expect(error.code).toBe(UploadVerificationErrorCode.UploadsUnavailable);
+      expect(runs).toBe(3);
+    });
+  });
 });

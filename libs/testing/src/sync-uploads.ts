@@ -2,8 +2,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type DataSource } from 'typeorm';
 import { type ServiceProcess, freePort, startServiceProcess } from './service-process';
-import { testDatabaseUrl } from './test-database';
+import { sessionsWaitingInTransaction, testDatabaseUrl } from './test-database';
 import { testKafka, testRedis } from './test-environment';
 
 const TUS = { 'tus-resumable': '1.0.0' };
@@ -21,6 +23,10 @@ export interface SyncUploads {
   stop(): Promise<void>;
   /** Starts sync again on its port, with its records and bytes. */
   start(): Promise<void>;
+  /** Freezes the running sync (SIGSTOP): connections are still accepted, but nothing answers until `thaw`. */
+  freeze(): void;
+  /** Lets a frozen sync go on (SIGCONT). */
+  thaw(): void;
   /** Stops sync and removes its upload store. */
   close(): Promise<void>;
 }
@@ -51,6 +57,10 @@ export async function startSyncUploads(env: Record<string, string>, options: { p
     await sync?.stop();
     sync = undefined;
   };
+  const signal = (name: NodeJS.Signals): void => {
+    if (!sync) throw new Error('sync is not running');
+    process.kill(sync.pid, name);
+  };
   return {
     url,
     upload: async (token, bytes, options = {}) => {
@@ -79,9 +89,31 @@ export async function startSyncUploads(env: Record<string, string>, options: { p
     start: async () => {
       sync ??= await launch();
     },
+    freeze: () => signal('SIGSTOP'),
+    thaw: () => signal('SIGCONT'),
     close: async () => {
       await stop();
       rmSync(directory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Sends `request` with sync frozen for about a second, counting meanwhile (eight times) the sessions
+ * of `dataSource` that wait in an open transaction (`sessionsWaitingInTransaction`); then thaws sync
+ * and answers those counts and the request's answer.
+ */
+export async function whileSyncFrozen<T>(sync: SyncUploads, dataSource: DataSource, request: () => Promise<T>): Promise<{ waiting: number[]; answer: T }> {
+  sync.freeze();
+  const waiting: number[] = [];
+  const answer = request();
+  try {
+    for (let sample = 0; sample < 8; sample += 1) {
+      await sleep(125);
+      waiting.push(await sessionsWaitingInTransaction(dataSource));
+    }
+  } finally {
+    sync.thaw();
+  }
+  return { waiting, answer: await answer };
 }

@@ -83,3 +83,18 @@ async function dropTestDatabase(maintenanceUrl: string, name: string): Promise<v
     await client.end();
   }
 }
+
+/**
+ * How many sessions of `dataSource`'s role in its database have sat in an open transaction, doing
+ * nothing, for more than `forMs`: a write that waits for another service inside its transaction
+ * holds one (and its locks and pooled connection) all that time.
+ */
+export async function sessionsWaitingInTransaction(dataSource: DataSource, forMs = 100): Promise<number> {
+  const [row] = await dataSource.query<{ count: number }[]>(
+    `SELECT count(*)::int FROM pg_stat_activity
+      WHERE usename = current_user AND datname = current_database()
+        AND state LIKE 'idle in transaction%' AND state_change < now() - make_interval(secs => $1 / 1000.0)`,
+    [forMs],
+  );
+  return row?.count ?? 0;
+}

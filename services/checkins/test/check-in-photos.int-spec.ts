@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { type CheckInState, createEvent } from '@fieldforce/contracts';
-import { eventually, freePort, KafkaTopicCollector, startSyncUploads, type SyncUploads, TestEventPublisher } from '@fieldforce/testing';
+import { eventually, freePort, KafkaTopicCollector, startSyncUploads, type SyncUploads, TestEventPublisher, whileSyncFrozen } from '@fieldforce/testing';
 import { CheckInsService } from '../src/modules/check-ins/check-ins.service';
 import { checkInBody, checkOutBody } from './factories/check-ins';
 import { customerState } from './factories/customers';
@@ -180,6 +180,18 @@ describe(`${CheckInsService.name} (photos from verified uploads)`, () => {
       ['photoUploadIds'],
       ['photoUploadIds'],
     ]);
+  });
+
+  it('keeps no transaction open while sync is slow to verify the photos, and then records the check-in', async () => {
+    const rep = await newRep();
+    const uploadId = await upload(rep, photoBytes());
+    const pending = checkIn(rep, { photoUploadIds: [uploadId] });
+
+    const { waiting, answer } = await whileSyncFrozen(sync, dataSource, () => pending.send());
+
+    expect(waiting).toEqual(Array(8).fill(0));
+    expect(answer.statusCode).toBe(201);
+    expect(await stored(pending.body.id)).toEqual({ checkIns: 1, photos: 1, outbox: 1 });
   });
 
   it('answers 503 with Retry-After and records nothing while sync is down; the retry after it is back records the check-in once', async () => {

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
 import { type CloudEvent, Topics } from '@fieldforce/contracts';
-import { KafkaTopicCollector, type SyncUploads } from '@fieldforce/testing';
+import { KafkaTopicCollector, type SyncUploads, whileSyncFrozen } from '@fieldforce/testing';
 import { VisitReportsController } from '../src/modules/visit-reports/visit-reports.controller';
 import { customerState, seedCustomers } from './support/customers';
 import { templateInput } from './support/templates';
@@ -199,6 +200,16 @@ describe(VisitReportsController.name, () => {
     expect(await readTask(task.id)).toMatchObject({ version: task.version, reportedAt: null });
     // Verified photos only, the same task: stored.
     expect((await submit(task.id, goodAnswers)).statusCode).toBe(201);
+  });
+
+  it('keeps no transaction open (nor the task locked) while sync is slow to verify the photos, and then stores the report', async () => {
+    const task = await taskIn('in_progress');
+
+    const { waiting, answer } = await whileSyncFrozen(sync, app.get(DataSource), () => submit(task.id, goodAnswers));
+
+    expect(waiting).toEqual(Array(8).fill(0));
+    expect(answer.statusCode).toBe(201);
+    expect(await readTask(task.id)).toMatchObject({ version: task.version + 1, reportedAt: expect.any(String) });
   });
 
   it('answers 503 with Retry-After and stores nothing while sync is down; a stored report is still replayed', async () => {

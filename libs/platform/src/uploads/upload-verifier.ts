@@ -27,6 +27,20 @@ export interface VerifiedUpload {
   userId: string;
 }
 
+/** Inside a write: the verified uploads of `references`, in their order (see `UploadVerifier.verifiedWrite`). */
+export type VerifiedUploadsOf = (references: readonly UploadReference[]) => VerifiedUpload[];
+
+/** Thrown through a write that asked for uploads not verified yet: the write rolls back, they are verified, it runs again. */
+class UploadsToVerify extends Error {
+  constructor(readonly references: readonly UploadReference[]) {
+    super('uploads to verify before the write can go on');
+    this.name = 'UploadsToVerify';
+  }
+}
+
+// A write asks for the same uploads each time it runs with the same input; a third round means they keep changing.
+const WRITE_ROUNDS = 3;
+
 type Verification =
   | { kind: 'found'; upload: VerifiedUpload; status: string }
   | { kind: 'unknown' }
@@ -101,6 +115,32 @@ export class UploadVerifier {
     const [first, ...more] = rejections;
     if (first) throw UploadVerificationException.rejected([first, ...more]);
     return verified;
+  }
+
+  /**
+   * Runs `write` (a transaction that attaches uploads) without keeping it open while sync answers.
+   * The write asks `verified(references)` for its uploads after the checks that need no sync, so a
+   * replayed request is answered while sync is down. Asked for uploads not verified yet, `verified`
+   * throws: the write rolls back, the uploads are verified with no transaction (and no lock) held,
+   * and the write runs again, now answered from what was verified. Throws what `verifyOwn` throws.
+   */
+  async verifiedWrite<T>(caller: UploadCaller, write: (verified: VerifiedUploadsOf) => Promise<T>): Promise<T> {
+    const known = new Map<string, VerifiedUpload>();
+    const verified: VerifiedUploadsOf = (references) =>
+      references.map((reference) => {
+        const upload = known.get(reference.uploadId.toLowerCase());
+        if (!upload) throw new UploadsToVerify(references);
+        return upload;
+      });
+    for (let round = 1; ; round += 1) {
+      try {
+        return await write(verified);
+      } catch (error) {
+        if (!(error instanceof UploadsToVerify)) throw error;
+        if (round === WRITE_ROUNDS) throw UploadVerificationException.unavailable('the uploads to attach changed while they were verified');
+        for (const upload of await this.verifyOwn(caller, error.references)) known.set(upload.id, upload);
+      }
+    }
   }
 
   private async verification(authorization: string, id: string): Promise<Verification> {

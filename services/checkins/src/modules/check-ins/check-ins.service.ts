@@ -5,7 +5,7 @@ import { type AuthenticatedUser } from '@fieldforce/auth';
 import { type CheckInPhase, type CheckInPhoto, type CheckInPoint, type CheckInState } from '@fieldforce/contracts';
 import { OutboxPublisher } from '@fieldforce/messaging';
 import { type IdempotentRequest, IdempotentWrites } from '@fieldforce/persistence';
-import { CommonException, DEFAULT_PAGE_SIZE, type IdempotencyKeyHeader, UploadVerifier } from '@fieldforce/platform';
+import { CommonException, DEFAULT_PAGE_SIZE, type IdempotencyKeyHeader, UploadVerifier, type VerifiedUploadsOf } from '@fieldforce/platform';
 import { CustomerLocationsService } from '../customer-locations/customer-locations.service';
 import { DirectoryService } from '../directory/directory.service';
 import { TrackPointsRepository } from '../trajectories/track-points.repository';
@@ -49,6 +49,19 @@ function samePhase(stored: CheckInPhase, point: CheckInPoint, photoUploadIds: re
     stored.photos.length === photoUploadIds.length &&
     stored.photos.every((photo, index) => photo.uploadId === photoUploadIds[index])
   );
+}
+
+/** Who attaches photos: sync is asked with the caller's own Authorization header. */
+const caller = (user: AuthenticatedUser, authorization: string) => ({ userId: user.userId, authorization });
+
+/**
+ * The phase's photos with the hashes sync verified (never a device's claim), in the order given.
+ * Asked for inside the write after its replay checks, so a retry of a recorded phase needs no
+ * answer from sync; `UploadVerifier.verifiedWrite` verifies them with no transaction open.
+ */
+function photosOf(verified: VerifiedUploadsOf, uploadIds: readonly string[] = []): CheckInPhoto[] {
+  const references = uploadIds.map((uploadId, index) => ({ field: `photoUploadIds.${index}`, uploadId }));
+  return verified(references).map((upload) => ({ uploadId: upload.id, sha256: upload.sha256 }));
 }
 
 function isPrimaryKeyClash(error: unknown): boolean {
@@ -118,7 +131,7 @@ export class CheckInsService {
     now = new Date(),
   ): Promise<{ checkIn: CheckInState; created: boolean }> {
     const id = input.id.toLowerCase();
-    const attempt = () =>
+    const attempt = (verified: VerifiedUploadsOf) =>
       this.writes.run(idempotentRequest(user, idempotency), async (manager) => {
         const replay = await this.replayOf(manager, user, id, input);
         if (replay) return { checkIn: replay, created: false };
@@ -128,7 +141,7 @@ export class CheckInsService {
           userId: user.userId,
           customerId: input.customerId.toLowerCase(),
           point: toPoint(input.point),
-          photos: await this.verifiedPhotos(user, authorization, input.photoUploadIds),
+          photos: photosOf(verified, input.photoUploadIds),
           offline: input.offline ?? false,
           receivedAt: now,
         });
@@ -156,14 +169,15 @@ export class CheckInsService {
         await this.checkIns.addPhotos(manager, { id, tenantId: user.tenantId }, 'check-in', phase.photos);
         return { checkIn: await this.publish(manager, 'fieldforce.checkins.check-in.recorded.v1', await repository.findOneByOrFail({ id })), created: true };
       });
-    let outcome: Awaited<ReturnType<typeof attempt>>;
-    try {
-      outcome = await attempt();
-    } catch (error) {
-      if (!isPrimaryKeyClash(error)) throw error;
-      // A concurrent retry of the same check-in won the race: now it is found and answered like any replay.
-      outcome = await attempt();
-    }
+    const outcome = await this.uploads.verifiedWrite(caller(user, authorization), async (verified) => {
+      try {
+        return await attempt(verified);
+      } catch (error) {
+        if (!isPrimaryKeyClash(error)) throw error;
+        // A concurrent retry of the same check-in won the race: now it is found and answered like any replay.
+        return attempt(verified);
+      }
+    });
     if (outcome.result.created && !outcome.replayed) await this.directory.rememberUser(user);
     return outcome.result;
   }
@@ -184,40 +198,42 @@ export class CheckInsService {
   ): Promise<CheckInState> {
     const point = toPoint(input.point);
     const photoUploadIds = toPhotoUploadIds(input.photoUploadIds);
-    const { result } = await this.writes.run(idempotentRequest(user, idempotency), async (manager) => {
-      const checkIn = await this.checkIns.findVisible(user, id, { manager, forUpdate: true });
-      if (!checkIn || checkIn.userId !== user.userId) throw CheckInException.notFound(id);
-      if (checkIn.checkOut) {
-        if (samePhase(checkIn.checkOut, point, photoUploadIds)) return toCheckInState(checkIn);
-        throw CheckInException.alreadyCheckedOut(id);
-      }
-      if (new Date(point.capturedAt) < checkIn.checkedInAt) throw CheckInException.checkOutBeforeCheckIn(id);
-      const photos = await this.verifiedPhotos(user, authorization, photoUploadIds);
-      const phase = await this.judge(manager, {
-        checkInId: checkIn.id,
-        tenantId: checkIn.tenantId,
-        userId: checkIn.userId,
-        customerId: checkIn.customerId,
-        point,
-        photos,
-        offline: input.offline ?? false,
-        receivedAt: now,
+    const write = (verified: VerifiedUploadsOf) =>
+      this.writes.run(idempotentRequest(user, idempotency), async (manager) => {
+        const checkIn = await this.checkIns.findVisible(user, id, { manager, forUpdate: true });
+        if (!checkIn || checkIn.userId !== user.userId) throw CheckInException.notFound(id);
+        if (checkIn.checkOut) {
+          if (samePhase(checkIn.checkOut, point, photoUploadIds)) return toCheckInState(checkIn);
+          throw CheckInException.alreadyCheckedOut(id);
+        }
+        if (new Date(point.capturedAt) < checkIn.checkedInAt) throw CheckInException.checkOutBeforeCheckIn(id);
+        const photos = photosOf(verified, photoUploadIds);
+        const phase = await this.judge(manager, {
+          checkInId: checkIn.id,
+          tenantId: checkIn.tenantId,
+          userId: checkIn.userId,
+          customerId: checkIn.customerId,
+          point,
+          photos,
+          offline: input.offline ?? false,
+          receivedAt: now,
+        });
+        const verdict = overallTrust([checkIn.checkIn, phase]);
+        const checkOutVerified = overallTrust([phase]).verified;
+        checkIn.checkOut = phase;
+        checkIn.checkedOutAt = new Date(point.capturedAt);
+        checkIn.durationS = Math.round((checkIn.checkedOutAt.getTime() - checkIn.checkedInAt.getTime()) / 1000);
+        checkIn.trustScore = verdict.trustScore;
+        checkIn.reasons = verdict.reasons;
+        if (!checkOutVerified) {
+          checkIn.status = 'flagged';
+          checkIn.review = null;
+        }
+        await manager.getRepository(CheckIn).save(checkIn);
+        await this.checkIns.addPhotos(manager, checkIn, 'check-out', photos);
+        return this.publish(manager, 'fieldforce.checkins.check-in.checked-out.v1', checkIn);
       });
-      const verdict = overallTrust([checkIn.checkIn, phase]);
-      const checkOutVerified = overallTrust([phase]).verified;
-      checkIn.checkOut = phase;
-      checkIn.checkedOutAt = new Date(point.capturedAt);
-      checkIn.durationS = Math.round((checkIn.checkedOutAt.getTime() - checkIn.checkedInAt.getTime()) / 1000);
-      checkIn.trustScore = verdict.trustScore;
-      checkIn.reasons = verdict.reasons;
-      if (!checkOutVerified) {
-        checkIn.status = 'flagged';
-        checkIn.review = null;
-      }
-      await manager.getRepository(CheckIn).save(checkIn);
-      await this.checkIns.addPhotos(manager, checkIn, 'check-out', photos);
-      return this.publish(manager, 'fieldforce.checkins.check-in.checked-out.v1', checkIn);
-    });
+    const { result } = await this.uploads.verifiedWrite(caller(user, authorization), write);
     return result;
   }
 
@@ -269,17 +285,6 @@ export class CheckInsService {
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     return { items: items.map(toCheckInState), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
-  }
-
-  /**
-   * The phase's photos with the hashes sync verified (never a device's claim), in the order given.
-   * Called inside the write's transaction after the replay checks, so a retry of a recorded phase
-   * needs no answer from sync; the wait is bounded by UPLOADS_TIMEOUT_MS.
-   */
-  private async verifiedPhotos(user: AuthenticatedUser, authorization: string, uploadIds: readonly string[] = []): Promise<CheckInPhoto[]> {
-    const references = uploadIds.map((uploadId, index) => ({ field: `photoUploadIds.${index}`, uploadId }));
-    const uploads = await this.uploads.verifyOwn({ userId: user.userId, authorization }, references);
-    return uploads.map((upload) => ({ uploadId: upload.id, sha256: upload.sha256 }));
   }
 
   /** Judges one phase against the customer, the user's previous position, the clocks and earlier photos. */

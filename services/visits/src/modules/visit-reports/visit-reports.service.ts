@@ -4,7 +4,7 @@ import { type AuthenticatedUser } from '@fieldforce/auth';
 import { uuidv7, type VisitReportState } from '@fieldforce/contracts';
 import { OutboxPublisher } from '@fieldforce/messaging';
 import { IdempotentWrites } from '@fieldforce/persistence';
-import { type IdempotencyKeyHeader, requestFingerprint, UploadVerifier } from '@fieldforce/platform';
+import { type IdempotencyKeyHeader, requestFingerprint, UploadVerifier, type VerifiedUploadsOf } from '@fieldforce/platform';
 import { TemplatesRepository } from '../templates/templates.repository';
 import { type VisitTask } from '../tasks/dto/task.dto';
 import { type TaskStatus } from '../tasks/task-state-machine';
@@ -51,7 +51,8 @@ export class VisitReportsService {
    * again (or replaying the Idempotency-Key) answers the stored report and publishes nothing;
    * other answers are a 409. Photos and signatures must be complete uploads of the reporting user,
    * read from sync with `authorization` (the caller's own header): 422 naming the answer path
-   * otherwise, 503 with nothing stored while sync cannot say.
+   * otherwise, 503 with nothing stored while sync cannot say. Sync is asked with no transaction open
+   * (`UploadVerifier.verifiedWrite`), so a slow sync keeps the task unlocked.
    */
   async submit(
     user: AuthenticatedUser,
@@ -61,43 +62,45 @@ export class VisitReportsService {
     idempotency?: IdempotencyKeyHeader,
   ): Promise<VisitReportState> {
     const request = idempotency && { tenantId: user.tenantId, principal: user.userId, key: idempotency.key, fingerprint: idempotency.fingerprint };
-    const { result } = await this.writes.run(request, async (manager) => {
-      const task = await this.tasks.find(user, taskId, manager, true);
-      if (!task) throw TaskException.notFound(taskId);
-      const template = await this.templates.findVersion(user.tenantId, task.templateId, task.templateVersion, manager);
-      if (!template) throw TaskException.notFound(taskId);
-      const { answers, errors } = checkReportAnswers(template.steps, input.answers);
-      const existing = await this.reports.findForTask(manager, user.tenantId, task.id);
-      if (existing) {
-        const same = errors.length === 0 && requestFingerprint(existing.answers) === requestFingerprint(answers) && (input.id === undefined || input.id === existing.id);
-        if (same) return existing;
-        throw ReportException.alreadyReported(task.id, existing.id);
-      }
-      if (!REPORTABLE_STATUSES.includes(task.status)) throw ReportException.notReportable(task.id, task.status);
-      if (errors.length > 0) throw ReportException.invalidAnswers(errors);
-      // Last, after every check that needs no sync, so a replayed report is answered while sync is down.
-      await this.uploads.verifyOwn({ userId: user.userId, authorization }, uploadReferences(template.steps, answers));
-      const now = new Date().toISOString();
-      const report: VisitReportState = {
-        id: input.id ?? uuidv7(),
-        taskId: task.id,
-        templateId: task.templateId,
-        templateVersion: task.templateVersion,
-        answers,
-        submittedBy: user.userId,
-        submittedAt: now,
-      };
-      if (!(await this.reports.insert(manager, user.tenantId, report))) throw ReportException.idTaken(report.id);
-      let next: VisitTask = { ...task, reportedAt: now, version: task.version + 1, updatedAt: now };
-      await this.tasks.update(manager, next);
-      await this.outbox.publish(manager, 'fieldforce.visits.task.reported.v1', {
-        subject: task.id,
-        tenantId: task.tenantId,
-        data: { task: next, changedFields: ['reportedAt'], report },
+    const write = (verified: VerifiedUploadsOf) =>
+      this.writes.run(request, async (manager) => {
+        const task = await this.tasks.find(user, taskId, manager, true);
+        if (!task) throw TaskException.notFound(taskId);
+        const template = await this.templates.findVersion(user.tenantId, task.templateId, task.templateVersion, manager);
+        if (!template) throw TaskException.notFound(taskId);
+        const { answers, errors } = checkReportAnswers(template.steps, input.answers);
+        const existing = await this.reports.findForTask(manager, user.tenantId, task.id);
+        if (existing) {
+          const same = errors.length === 0 && requestFingerprint(existing.answers) === requestFingerprint(answers) && (input.id === undefined || input.id === existing.id);
+          if (same) return existing;
+          throw ReportException.alreadyReported(task.id, existing.id);
+        }
+        if (!REPORTABLE_STATUSES.includes(task.status)) throw ReportException.notReportable(task.id, task.status);
+        if (errors.length > 0) throw ReportException.invalidAnswers(errors);
+        // Last, after every check that needs no sync, so a replayed report is answered while sync is down.
+        verified(uploadReferences(template.steps, answers));
+        const now = new Date().toISOString();
+        const report: VisitReportState = {
+          id: input.id ?? uuidv7(),
+          taskId: task.id,
+          templateId: task.templateId,
+          templateVersion: task.templateVersion,
+          answers,
+          submittedBy: user.userId,
+          submittedAt: now,
+        };
+        if (!(await this.reports.insert(manager, user.tenantId, report))) throw ReportException.idTaken(report.id);
+        let next: VisitTask = { ...task, reportedAt: now, version: task.version + 1, updatedAt: now };
+        await this.tasks.update(manager, next);
+        await this.outbox.publish(manager, 'fieldforce.visits.task.reported.v1', {
+          subject: task.id,
+          tenantId: task.tenantId,
+          data: { task: next, changedFields: ['reportedAt'], report },
+        });
+        for (const listener of this.listeners) next = await listener(manager, next, report);
+        return report;
       });
-      for (const listener of this.listeners) next = await listener(manager, next, report);
-      return report;
-    });
+    const { result } = await this.uploads.verifiedWrite({ userId: user.userId, authorization }, write);
     return result;
   }
 
