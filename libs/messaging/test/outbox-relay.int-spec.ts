@@ -63,6 +63,14 @@ function versionsByKey(records: readonly ReceivedRecord[]): Map<string, number[]
   return byKey;
 }
 
+/** A fresh subject outside `subject`'s lane: a random one shares it once in OUTBOX_LANES tries. */
+function subjectInAnotherLaneThan(subject: string): string {
+  for (;;) {
+    const candidate = randomUUID();
+    if (laneOf(candidate) !== laneOf(subject)) return candidate;
+  }
+}
+
 const tenantId = customerCreated(randomUUID(), 1).customer.tenantId;
 
 // Broker round trips and consumer-group joins: well above jest's 5 s default on a busy machine.
@@ -199,7 +207,7 @@ describe(OutboxRelay.name, () => {
       await instance.start();
       await publishInTransaction(subject, 1);
       await publishInTransaction(subject, 2);
-      const other = await publishInTransaction(randomUUID(), 1);
+      const other = await publishInTransaction(subjectInAnotherLaneThan(subject), 1);
       await eventually('the event of a free lane arrived', () => received.some((r) => r.value.includes(other.id)));
       // Flushing sends what this replica can take; the held lane stays with its holder.
       expect(await instance.flush(5_000)).toBe(false);
