@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { parseTraceparent } from '@fieldforce/observability';
 import { signTestToken } from '@fieldforce/testing';
-import { type Echo, EchoUpstream, closedPort } from './support/echo-upstream';
+import { ECHO_CUT_FIRST_HEADER, ECHO_STATUS_HEADER, type Echo, EchoUpstream, closedPort } from './support/echo-upstream';
 import { createGatewayApp, newClientIp } from './support/gateway-app';
 
 describe('gateway routing', () => {
@@ -112,6 +112,35 @@ describe('gateway routing', () => {
     expect(down.headers['retry-after']).toBe('5');
     expect(down.json()).toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE', details: { service: 'visits' } });
     expect(up.statusCode).toBe(200);
+  });
+
+  it("passes an upstream's 503 on as it is, without sending the request again", async () => {
+    const headers = { authorization, 'x-request-id': randomUUID(), [ECHO_STATUS_HEADER]: '503' };
+    const response = await app.inject({ method: 'GET', url: '/api/v1/customers', headers });
+
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.json()).toMatchObject({ status: 503, code: 'ECHO_REFUSED' });
+    // Retrying an overloaded upstream from the gateway would multiply its load; the client retries.
+    expect(upstream.arrivals(headers['x-request-id'])).toBe(1);
+  });
+
+  it('sends a GET again, once, when the upstream cut the connection without answering', async () => {
+    const headers = { authorization, 'x-request-id': randomUUID(), [ECHO_CUT_FIRST_HEADER]: '1' };
+    const response = await app.inject({ method: 'GET', url: '/api/v1/customers', headers });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json<Echo>()).toMatchObject({ method: 'GET', url: '/api/v1/customers' });
+    expect(upstream.arrivals(headers['x-request-id'])).toBe(2);
+  });
+
+  it('never sends a POST again when the upstream cut the connection: it answers 503', async () => {
+    const headers = { authorization, 'x-request-id': randomUUID(), [ECHO_CUT_FIRST_HEADER]: '1', 'content-type': 'application/json' };
+    const response = await app.inject({ method: 'POST', url: '/api/v1/customers', headers, payload: { name: 'Kiosk' } });
+
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', details: { service: 'customers' } });
+    expect(upstream.arrivals(headers['x-request-id'])).toBe(1);
   });
 
   it('answers a CORS preflight of a proxied route itself, without a token', async () => {

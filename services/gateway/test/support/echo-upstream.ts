@@ -12,9 +12,15 @@ export interface Echo {
   bodySha256: string;
 }
 
+/** Asks the echo upstream to answer with this status (and `Retry-After: 1`) instead of the echo. */
+export const ECHO_STATUS_HEADER = 'x-echo-status';
+/** Asks the echo upstream to cut the connection, unanswered, the first time this request id arrives. */
+export const ECHO_CUT_FIRST_HEADER = 'x-echo-cut-first';
+
 /**
  * An upstream answering every request with what it received (streaming the body through a hash),
- * and remembering which requests arrived, complete or not, by `x-request-id`.
+ * and remembering which requests arrived, complete or not, by `x-request-id`. Two request
+ * headers make it misbehave as a real upstream can: `x-echo-status` and `x-echo-cut-first`.
  */
 export class EchoUpstream {
   /** Request ids of every request that reached the upstream, complete or aborted. */
@@ -41,6 +47,11 @@ export class EchoUpstream {
     return this.arrived.includes(requestId);
   }
 
+  /** How many times a request with this id reached the upstream. */
+  arrivals(requestId: string): number {
+    return this.arrived.filter((id) => id === requestId).length;
+  }
+
   /** Resolves when the first body bytes of the request with this id arrive. */
   async bodyStarted(requestId: string): Promise<void> {
     await once(this.firstData, requestId);
@@ -63,6 +74,16 @@ export class EchoUpstream {
     });
     request.on('end', () => {
       this.completed.push(requestId);
+      if (request.headers[ECHO_CUT_FIRST_HEADER] !== undefined && this.arrivals(requestId) === 1) {
+        request.socket.destroy();
+        return;
+      }
+      const status = Number(request.headers[ECHO_STATUS_HEADER] ?? 200);
+      if (status !== 200) {
+        const problem = { type: 'about:blank', title: 'Upstream says no', status, code: 'ECHO_REFUSED' };
+        response.writeHead(status, { 'content-type': 'application/problem+json', 'retry-after': '1' }).end(JSON.stringify(problem));
+        return;
+      }
       const echo: Echo = { method: request.method ?? '', url: request.url ?? '', headers: request.headers, bodyBytes, bodySha256: hash.digest('hex') };
       response.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'echo' }).end(JSON.stringify(echo));
     });

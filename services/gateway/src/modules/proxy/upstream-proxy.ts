@@ -1,3 +1,4 @@
+import { type IncomingHttpHeaders } from 'node:http';
 import httpProxy from '@fastify/http-proxy';
 import { Logger } from '@nestjs/common';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -16,7 +17,35 @@ export interface UpstreamProxyOptions {
 
 // undici's codes for "nobody answered" (503) versus "answered too slowly" (504).
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'FST_REPLY_FROM_GATEWAY_TIMEOUT']);
+// The upstream closed the connection under the request without answering: typically a
+// keep-alive connection it was closing as the request was sent.
+const CUT_CONNECTION_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET']);
+const RESENDABLE_METHODS = new Set(['GET', 'HEAD']);
 const logger = new Logger('UpstreamProxy');
+
+/**
+ * What reply-from's retry decision is given and this gateway reads. reply-from types `req` as
+ * the Fastify request; it is the upstream request's options, which have the same two fields.
+ */
+interface UpstreamAttempt {
+  err?: Error & { code?: string };
+  req: { method: string; headers: IncomingHttpHeaders };
+  attempt: number;
+}
+
+/**
+ * reply-from's retry decision (milliseconds to wait, or null). A bodiless GET or HEAD whose
+ * connection was cut unanswered is sent once more at once: it cannot have changed anything. Nothing
+ * else is: not an upstream's own 503 (reply-from's default resends a GET up to ten times, which
+ * multiplies an overloaded upstream's load; the client has its Retry-After), not a timeout (it
+ * would double the wait), not a write.
+ */
+function resendDelay({ err, req, attempt }: UpstreamAttempt): number | null {
+  const cut = err?.code !== undefined && CUT_CONNECTION_CODES.has(err.code);
+  const bodiless = req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined;
+  // 1, not 0: reply-from reads 0 as "no retry".
+  return cut && attempt === 0 && bodiless && RESENDABLE_METHODS.has(req.method) ? 1 : null;
+}
 
 function answerUpstreamFailure(reply: FastifyReply, service: UpstreamService, error: Error & { code?: string }, admission: Admission): void {
   if (admission.answerIfBodyExceeded(reply)) return;
@@ -50,6 +79,7 @@ export async function registerUpstreamProxies(fastify: FastifyInstance, options:
           replyOptions: {
             rewriteRequestHeaders: (request, headers) => upstreamRequestHeaders(request as FastifyRequest, headers, service),
             onError: (reply, { error }) => answerUpstreamFailure(reply as FastifyReply, service, error, admission),
+            retryDelay: resendDelay,
           },
         });
       }
