@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { parseTraceparent } from '@fieldforce/observability';
-import { signTestToken } from '@fieldforce/testing';
+import { eventually, signTestToken } from '@fieldforce/testing';
 import { ECHO_CUT_FIRST_HEADER, ECHO_STATUS_HEADER, type Echo, EchoUpstream, closedPort } from './support/echo-upstream';
 import { createGatewayApp, newClientIp } from './support/gateway-app';
 
@@ -143,6 +143,20 @@ describe('gateway routing', () => {
     expect(upstream.arrivals(headers['x-request-id'])).toBe(1);
   });
 
+  it("sends the requests of all of a service's prefixes over one pool of connections", async () => {
+    const portsByPrefix = new Map<string, Set<number>>();
+    for (let round = 0; round < 2; round += 1) {
+      for (const prefix of ['/api/v1/customers', '/api/v1/territories', '/api/v1/customer-settings']) {
+        const response = await app.inject({ method: 'GET', url: prefix, headers: { authorization } });
+        portsByPrefix.set(prefix, (portsByPrefix.get(prefix) ?? new Set()).add(response.json<Echo>().remotePort));
+      }
+    }
+
+    // A pool per prefix would keep the prefixes' connections apart; here one carried two prefixes.
+    const ports = [...portsByPrefix.values()].flatMap((used) => [...used]);
+    expect(new Set(ports).size).toBeLessThan(ports.length);
+  });
+
   it('answers a CORS preflight of a proxied route itself, without a token', async () => {
     const before = upstream.arrived.length;
     const response = await app.inject({
@@ -188,6 +202,22 @@ describe('gateway routing', () => {
       const response = await app.inject({ method: 'POST', url, headers: { authorization }, payload: {} });
       if (response.headers['x-upstream'] === 'echo') expect(response.json<Echo>().url).not.toMatch(/^\/internal/);
       else expect(response.statusCode).toBeGreaterThanOrEqual(400);
+    }
+  });
+
+  it('closes its upstream connections when it shuts down', async () => {
+    const own = await EchoUpstream.start();
+    try {
+      const gateway = await createGatewayApp({ UPSTREAM_CUSTOMERS_URL: own.url });
+      const response = await gateway.inject({ method: 'GET', url: '/api/v1/customers', headers: { authorization } });
+      expect(response.statusCode).toBe(200);
+      expect(own.openConnections).toBe(1);
+
+      await gateway.close();
+      // Well inside the upstream's 5 s keep-alive timeout, which would close it anyway.
+      await eventually('the upstream connection was closed', async () => own.openConnections === 0, 2_000);
+    } finally {
+      await own.stop();
     }
   });
 

@@ -4,8 +4,9 @@ import { type AuthConfig, toAuthConfig, withAuthEnv } from '@fieldforce/auth';
 import { BaseServiceEnv, type ServiceConfig, toServiceConfig } from '@fieldforce/platform';
 import { type UpstreamService } from '../modules/proxy/route-table';
 
-const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
-const httpUrl = { message: 'must be an http:// or https:// URL' };
+// Paths are forwarded unchanged (ROUTE_TABLE), so an upstream is an origin: a path would be ignored.
+const HTTP_ORIGIN = /^https?:\/\/[^\s/?#]+$/;
+const httpOrigin = { message: 'must be an http:// or https:// origin, without a path (http://host:port)' };
 
 const MIB = 1_048_576;
 
@@ -27,11 +28,11 @@ export class GatewayEnv extends withAuthEnv(BaseServiceEnv) {
    */
   override TRUST_PROXY = false;
 
-  @Matches(HTTP_URL, httpUrl) UPSTREAM_PERMISSIONS_URL = 'http://127.0.0.1:3001';
-  @Matches(HTTP_URL, httpUrl) UPSTREAM_CUSTOMERS_URL = 'http://127.0.0.1:3002';
-  @Matches(HTTP_URL, httpUrl) UPSTREAM_VISITS_URL = 'http://127.0.0.1:3003';
-  @Matches(HTTP_URL, httpUrl) UPSTREAM_CHECKINS_URL = 'http://127.0.0.1:3004';
-  @Matches(HTTP_URL, httpUrl) UPSTREAM_SYNC_URL = 'http://127.0.0.1:3005';
+  @Matches(HTTP_ORIGIN, httpOrigin) UPSTREAM_PERMISSIONS_URL = 'http://127.0.0.1:3001';
+  @Matches(HTTP_ORIGIN, httpOrigin) UPSTREAM_CUSTOMERS_URL = 'http://127.0.0.1:3002';
+  @Matches(HTTP_ORIGIN, httpOrigin) UPSTREAM_VISITS_URL = 'http://127.0.0.1:3003';
+  @Matches(HTTP_ORIGIN, httpOrigin) UPSTREAM_CHECKINS_URL = 'http://127.0.0.1:3004';
+  @Matches(HTTP_ORIGIN, httpOrigin) UPSTREAM_SYNC_URL = 'http://127.0.0.1:3005';
 
   /** How long an upstream may take to answer before the gateway gives up with 504. */
   @integerBetween(100, 600_000)

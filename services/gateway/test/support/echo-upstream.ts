@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import http from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { type AddressInfo, type Socket } from 'node:net';
 
 /** What the echo upstream received, as it answers it. */
 export interface Echo {
@@ -10,6 +10,8 @@ export interface Echo {
   headers: http.IncomingHttpHeaders;
   bodyBytes: number;
   bodySha256: string;
+  /** The gateway's end of the connection the request came on. */
+  remotePort: number;
 }
 
 /** Asks the echo upstream to answer with this status (and `Retry-After: 1`) instead of the echo. */
@@ -28,12 +30,17 @@ export class EchoUpstream {
   /** Request ids of requests whose body arrived complete. */
   readonly completed: string[] = [];
   private readonly firstData = new EventEmitter();
+  private readonly connections = new Set<Socket>();
 
   private constructor(private readonly server: http.Server) {}
 
   static async start(): Promise<EchoUpstream> {
     const upstream = new EchoUpstream(http.createServer());
     upstream.server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => upstream.answer(request, response));
+    upstream.server.on('connection', (socket: Socket) => {
+      upstream.connections.add(socket);
+      socket.on('close', () => upstream.connections.delete(socket));
+    });
     await new Promise<void>((resolve) => upstream.server.listen(0, '127.0.0.1', resolve));
     return upstream;
   }
@@ -45,6 +52,11 @@ export class EchoUpstream {
   /** True when a request with this id reached the upstream at all. */
   reached(requestId: string): boolean {
     return this.arrived.includes(requestId);
+  }
+
+  /** Connections to this upstream that are open now. */
+  get openConnections(): number {
+    return this.connections.size;
   }
 
   /** How many times a request with this id reached the upstream. */
@@ -84,7 +96,14 @@ export class EchoUpstream {
         response.writeHead(status, { 'content-type': 'application/problem+json', 'retry-after': '1' }).end(JSON.stringify(problem));
         return;
       }
-      const echo: Echo = { method: request.method ?? '', url: request.url ?? '', headers: request.headers, bodyBytes, bodySha256: hash.digest('hex') };
+      const echo: Echo = {
+        method: request.method ?? '',
+        url: request.url ?? '',
+        headers: request.headers,
+        bodyBytes,
+        bodySha256: hash.digest('hex'),
+        remotePort: request.socket.remotePort ?? 0,
+      };
       response.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'echo' }).end(JSON.stringify(echo));
     });
   }

@@ -2,6 +2,7 @@ import { type IncomingHttpHeaders } from 'node:http';
 import httpProxy from '@fastify/http-proxy';
 import { Logger } from '@nestjs/common';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { Pool } from 'undici';
 import { type Admission } from '../admission/admission';
 import { GatewayException } from '../admission/gateway.exception';
 import { sendProblem } from '../admission/problem-reply';
@@ -62,6 +63,17 @@ function answerUpstreamFailure(reply: FastifyReply, service: UpstreamService, er
  */
 export async function registerUpstreamProxies(fastify: FastifyInstance, options: UpstreamProxyOptions): Promise<void> {
   const { admission } = options;
+  // One connection pool per service, shared by all its prefixes (a pool per prefix kept idle
+  // connections apart and let one service hold 128 connections per prefix), closed with the app.
+  const pools = new Map(
+    UPSTREAM_SERVICES.map((service) => [
+      service,
+      new Pool(options.upstreams[service], { connections: 128, pipelining: 1, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs }),
+    ]),
+  );
+  fastify.addHook('onClose', async () => {
+    await Promise.all([...pools.values()].map((pool) => pool.close()));
+  });
   await fastify.register(async (scope) => {
     // Nest parses JSON for its own routes; proxied bodies must pass through as raw streams.
     scope.removeAllContentTypeParsers();
@@ -74,7 +86,7 @@ export async function registerUpstreamProxies(fastify: FastifyInstance, options:
           upstream: options.upstreams[service],
           prefix,
           rewritePrefix: prefix,
-          undici: { connections: 128, pipelining: 1, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs },
+          undici: pools.get(service),
           // reply-from types its callbacks for HTTP/2 servers too; the gateway's server is HTTP/1.1 only.
           replyOptions: {
             rewriteRequestHeaders: (request, headers) => upstreamRequestHeaders(request as FastifyRequest, headers, service),
