@@ -1,11 +1,9 @@
-import { aggregateTopic, commandResultsTopic, commandsTopic, dlqTopic, isDlqTopic, Topics } from './topics';
+import { aggregateTopic, dlqTopic, isDlqTopic, Topics } from './topics';
 
 describe('topics', () => {
-  it('names one stream per aggregate, and the command and result topics per service', () => {
+  it('names one stream per aggregate', () => {
     expect(aggregateTopic('visits', 'task')).toBe('fieldforce.visits.task.v1');
     expect(Topics.customers.customer).toBe('fieldforce.customers.customer.v1');
-    expect(commandsTopic('customers')).toBe('fieldforce.customers.commands.v1');
-    expect(commandResultsTopic('customers')).toBe('fieldforce.customers.command-results.v1');
   });
 
   it('appends .dlq for the dead-letter topic', () => {

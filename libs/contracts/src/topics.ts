@@ -5,16 +5,6 @@ export function aggregateTopic<S extends ServiceName, A extends string>(service:
   return `fieldforce.${service}.${aggregate}.v1`;
 }
 
-/** Topic on which the sync service sends commands to the owning service. */
-export function commandsTopic<S extends ServiceName>(service: S): `fieldforce.${S}.commands.v1` {
-  return `fieldforce.${service}.commands.v1`;
-}
-
-/** Topic on which the owning service answers the commands it received. */
-export function commandResultsTopic<S extends ServiceName>(service: S): `fieldforce.${S}.command-results.v1` {
-  return `fieldforce.${service}.command-results.v1`;
-}
-
 /** Dead-letter topic where consumers park the events of `topic` they could not process. */
 export function dlqTopic<T extends string>(topic: T): `${T}.dlq` {
   return `${topic}.dlq`;

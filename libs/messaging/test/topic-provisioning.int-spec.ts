@@ -11,7 +11,7 @@ describe(ensureTopics.name, () => {
     const admins = [kafka.createAdmin(), kafka.createAdmin()];
     await Promise.all(admins.map((admin) => admin.connect()));
     try {
-      const topics = [kafka.topic('fieldforce.customers.customer.v1'), kafka.topic('fieldforce.customers.commands.v1')];
+      const topics = [kafka.topic('fieldforce.customers.customer.v1'), kafka.topic('fieldforce.customers.territory.v1')];
       const options = { partitions: 3, replicationFactor: 1 };
       await Promise.all(admins.map((admin) => ensureTopics(admin, topics, options)));
 
