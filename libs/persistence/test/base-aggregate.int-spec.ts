@@ -68,6 +68,9 @@ describe(BaseAggregate.name, () => {
 
   it('increments the version and moves updatedAt on every save', async () => {
     const saved = await probes.save(probes.create({ tenantId: randomUUID(), displayName: 'v1' }));
+    // Read back as whole milliseconds, two saves in the same millisecond (a few times in a hundred
+    // on a fast machine) would look unmoved: the second one comes a few milliseconds later.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     saved.displayName = 'v2';
     const updated = await probes.save(saved);
     const reloaded = await probes.findOneByOrFail({ id: saved.id });

@@ -198,9 +198,12 @@ describe(`${MutationsController.name} (check-in mutations)`, () => {
     it('records the check-out through the REST path: applied, version 2, duration from the two captures', async () => {
       const rep = await newRep();
       const key = keys();
-      const create = createOf(new Date(Date.now() - 3 * HOUR_MS));
+      // Both captures from one clock reading: read again after the create's round trip, the hour
+      // would be half a second longer on a slow machine and round up.
+      const now = Date.now();
+      const create = createOf(new Date(now - 3 * HOUR_MS));
       await applied(rep, create, key());
-      const checkOut = checkOutOf(create.entityId, new Date(Date.now() - 2 * HOUR_MS));
+      const checkOut = checkOutOf(create.entityId, new Date(now - 2 * HOUR_MS));
       const checkOutKey = key();
 
       const result = await applied(rep, checkOut, checkOutKey);

@@ -71,8 +71,9 @@ describe(CustomerImportService.name, () => {
     return response.json();
   }
 
+  // This tenant's events only: the outbox is the whole run's, written to as well by the apps of test files in other jest workers.
   const outboxSize = async (): Promise<number> => {
-    const [row] = await dataSource.query<{ count: string }[]>('SELECT count(*) FROM customers.outbox');
+    const [row] = await dataSource.query<{ count: string }[]>(`SELECT count(*) FROM customers.outbox WHERE payload->>'tenantid' = $1`, [tenantId]);
     return Number(row!.count);
   };
 

@@ -13,6 +13,16 @@ const DAY_MS = 86_400_000;
 const utcDate = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY_MS).toISOString().slice(0, 10);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Waits out a UTC midnight less than `marginMs` away. The file's dates are UTC days read once at
+ * the start ("today", "yesterday", this week's cycle) while the schedulers read the real clock:
+ * past midnight the task due today would fire as overdue, and this week's cycle would be over.
+ */
+async function clearOfUtcMidnight(marginMs: number): Promise<void> {
+  const untilMidnight = DAY_MS - (Date.now() % DAY_MS);
+  if (untilMidnight < marginMs) await sleep(untilMidnight + 1_000);
+}
+
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -78,6 +88,8 @@ describe(RemindersService.name, () => {
   let visitedCycleTask: string;
 
   beforeAll(async () => {
+    // Three minutes: far more than the file takes, even on a slow machine.
+    await clearOfUtcMidnight(3 * 60_000);
     setup = await startVisitsTestApp();
     app = setup.app;
     db = app.get(DataSource);
@@ -104,7 +116,7 @@ describe(RemindersService.name, () => {
     // REST calls go to the setup app: any replica answers them alike.
     rep = { authorization: `Bearer ${await setup.jwks.sign({ sub: repId, tid: tenantId, roles: ['rep'], org: 'hq.north' })}` };
     otherRep = { authorization: `Bearer ${await setup.jwks.sign({ sub: otherRepId, tid: tenantId, roles: ['rep'], org: 'hq.north' })}` };
-  });
+  }, 400_000);
 
   afterAll(async () => {
     await events?.stop();

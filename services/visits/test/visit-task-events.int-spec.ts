@@ -120,6 +120,9 @@ describe('visit task and template events', () => {
       data: { task: { id: open.id, assigneeId: otherRepId, orgPath: 'hq.south', version: 2 }, changedFields: ['assigneeId', 'orgPath'], previousAssigneeId: repId },
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(events.records.filter(ofTask(past.id)).map((record) => JSON.parse(record.value).type)).toEqual(['fieldforce.visits.task.planned.v1']);
+    // The past task did not follow. (A visits app's missed-task sweep, every minute, may meanwhile
+    // mark it missed: that says nothing about reassignment.)
+    const pastTypes = events.records.filter(ofTask(past.id)).map((record) => (JSON.parse(record.value) as { type: string }).type);
+    expect(pastTypes.filter((type) => type !== 'fieldforce.visits.task.missed.v1')).toEqual(['fieldforce.visits.task.planned.v1']);
   });
 });
