@@ -76,6 +76,20 @@ describe(EventConsumer.name, () => {
     await producer.send({ topic: env.topic, acks: -1, messages: [{ key, value, headers }] });
   }
 
+  /** Sends the events in one request, so the consumer fetches them as a backlog. */
+  async function produceBacklog(events: readonly CustomerCreated[]): Promise<void> {
+    await producer.send({ topic: env.topic, acks: -1, messages: events.map((e) => ({ key: e.subject, value: JSON.stringify(e) })) });
+  }
+
+  /** Inbox rows of the group per transaction: `processed_at` defaults to now(), the transaction's start. */
+  async function eventsPerTransaction(groupId: string): Promise<number[]> {
+    const rows = await env.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM ${env.schema}.inbox WHERE consumer_group = $1 GROUP BY processed_at ORDER BY processed_at`,
+      [groupId],
+    );
+    return rows.map((r) => r.n);
+  }
+
   async function effects(): Promise<{ customer_id: string; version: number; event_id: string }[]> {
     return env.dataSource.query(`SELECT customer_id, version, event_id FROM ${env.schema}.effect ORDER BY seq`);
   }
@@ -203,5 +217,73 @@ describe(EventConsumer.name, () => {
       (v) => v.labels.group === consumer.groupId,
     );
     expect(lag?.map((v) => [v.labels.topic, v.value])).toEqual([[env.topic, 0]]);
+  });
+
+  it('applies a backlog in a transaction per chunk of events, each event once and in order', async () => {
+    const subject = randomUUID();
+    const backlog = Array.from({ length: 120 }, (_, i) => event(subject, i + 1));
+    await produceBacklog(backlog);
+    const consumer = await start(applyEffect, { eventsPerTransaction: 50 });
+
+    await eventually('the backlog was applied', () => hasEffectOf(backlog.at(-1)!.id));
+    expect((await effects()).map((e) => e.version)).toEqual(backlog.map((e) => e.data.customer.version));
+    const transactions = await eventsPerTransaction(consumer.groupId);
+    expect(transactions.reduce((sum, n) => sum + n, 0)).toBe(120);
+    expect(Math.max(...transactions)).toBeLessThanOrEqual(50);
+    // One transaction per event would be 120; fetches may split the backlog, chunks do the rest.
+    expect(transactions.length).toBeLessThan(30);
+  });
+
+  it('applies the events before a failing one together again, retries that one alone and goes on after it', async () => {
+    const subject = randomUUID();
+    const backlog = Array.from({ length: 30 }, (_, i) => event(subject, i + 1));
+    const poison = backlog[9]!;
+    const dlq = await observeDlq();
+    let poisonAttempts = 0;
+    await produceBacklog(backlog);
+    const consumer = await start(
+      async (received, manager) => {
+        await applyEffect(received, manager);
+        if (received.id === poison.id) {
+          poisonAttempts += 1;
+          throw new TypeError('no visit template for this grade');
+        }
+      },
+      { maxAttempts: 3 },
+    );
+
+    await eventually('the backlog was applied', () => hasEffectOf(backlog.at(-1)!.id));
+    await eventually('the poison event reached the dead-letter topic', async () => dlq.length === 1);
+    // Its attempt in the chunk counts: three in all, as for an event consumed alone.
+    expect(poisonAttempts).toBe(3);
+    expect(dlq[0]?.headers['x-attempts']).toBe('3');
+    expect((await effects()).map((e) => e.event_id)).toEqual(backlog.filter((e) => e !== poison).map((e) => e.id));
+    expect((await eventsPerTransaction(consumer.groupId)).reduce((sum, n) => sum + n, 0)).toBe(29);
+  });
+
+  it('applies a chunk whose commit fails again from its first event, each event once', async () => {
+    const subject = randomUUID();
+    const backlog = Array.from({ length: 10 }, (_, i) => event(subject, i + 1));
+    const orphan = backlog[4]!;
+    // A deferred foreign key fails at commit: the orphan's effect cannot commit until its parent exists.
+    await env.dataSource.query(`CREATE TABLE ${env.schema}.parent (event_id uuid PRIMARY KEY)`);
+    await env.dataSource.query(`CREATE TABLE ${env.schema}.child (
+      event_id uuid NOT NULL REFERENCES ${env.schema}.parent DEFERRABLE INITIALLY DEFERRED)`);
+    await env.dataSource.query(`INSERT INTO ${env.schema}.parent SELECT unnest($1::uuid[])`, [
+      backlog.filter((e) => e !== orphan).map((e) => e.id),
+    ]);
+    await produceBacklog(backlog);
+    await start(async (received, manager) => {
+      await applyEffect(received, manager);
+      await manager.query(`INSERT INTO ${env.schema}.child VALUES ($1)`, [received.id]);
+    });
+    const chunkFailures = () => env.logger.lines.filter((l) => l.message.startsWith('Event chunk failed')).length;
+    await eventually('a chunk failed at its commit', async () => chunkFailures() > 0);
+    await eventually('the events before the orphan were applied', () => hasEffectOf(backlog[3]!.id));
+    expect(await hasEffectOf(orphan.id)).toBe(false);
+
+    await env.dataSource.query(`INSERT INTO ${env.schema}.parent VALUES ($1)`, [orphan.id]);
+    await eventually('the backlog was applied', () => hasEffectOf(backlog.at(-1)!.id));
+    expect((await effects()).map((e) => e.event_id)).toEqual(backlog.map((e) => e.id));
   });
 });

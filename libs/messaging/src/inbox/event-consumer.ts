@@ -8,7 +8,7 @@ import {
   parseEnvelope,
   topicsOf,
 } from '@fieldforce/contracts';
-import { activeTracing, TraceContext } from '@fieldforce/observability';
+import { activeTracing, TraceContext, type TraceSpan } from '@fieldforce/observability';
 import { type Consumer, type EachBatchPayload, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { backoffDelay, type BackoffOptions, sleep } from '../backoff';
@@ -55,6 +55,11 @@ export interface EventConsumerOptions {
   heartbeatIntervalMs?: number;
   /** Longest a fetch waits for new records (default 1 s); stopping waits for the fetch in flight. */
   maxWaitTimeMs?: number;
+  /**
+   * Most events of a fetched batch applied in one transaction (default 100; 1 commits each on
+   * its own): a backlog costs a commit per chunk instead of one per event.
+   */
+  eventsPerTransaction?: number;
 }
 
 /** The settings of a consumer beyond its wiring: attempts, backoff, timeouts. */
@@ -78,6 +83,24 @@ class HandlerFailure extends Error {
   }
 }
 
+/** A parsed and checked record with a handler: the event, and the trace context its handler runs in. */
+interface PreparedEvent {
+  message: KafkaMessage;
+  event: EventOf<EventType>;
+  handler: EventHandler<EventType>;
+  context: TraceContext;
+}
+
+/**
+ * How far a chunk got: its first `committed` events took effect together. `failedAt` (relative
+ * to the chunk, with `committed` 0) is the event whose failure rolled the chunk back.
+ */
+interface ChunkResult {
+  committed: number;
+  failedAt?: number;
+  failure?: { error: unknown };
+}
+
 /**
  * A Kafka consumer group whose handlers run exactly once per event id: each handler runs in a
  * database transaction that also inserts the event id into the inbox, and is skipped when the id
@@ -88,6 +111,7 @@ class HandlerFailure extends Error {
 export class EventConsumer {
   private readonly inbox: string;
   private readonly maxAttempts: number;
+  private readonly eventsPerTransaction: number;
   private readonly retry: BackoffOptions;
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
@@ -97,6 +121,7 @@ export class EventConsumer {
   constructor(private readonly options: EventConsumerOptions) {
     this.inbox = `${quoteSchema(options.schema)}.inbox`;
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.eventsPerTransaction = options.eventsPerTransaction ?? 100;
     this.retry = { initialMs: options.retry?.initialMs ?? 200, maxMs: options.retry?.maxMs ?? 10_000 };
   }
 
@@ -159,86 +184,153 @@ export class EventConsumer {
 
   private async consumeBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
+    const { messages, topic, partition } = batch;
     const lag = consumerLagGauge();
-    const labels = { service: this.options.service, group: this.options.groupId, topic: batch.topic };
+    const labels = { service: this.options.service, group: this.options.groupId, topic, partition: String(partition) };
     const heartbeat = () => payload.heartbeat();
-    for (const message of batch.messages) {
-      if (!payload.isRunning() || payload.isStale() || this.stopping.signal.aborted) return;
-      const outcome = await this.consume(batch.topic, batch.partition, message, heartbeat);
-      if (outcome === 'interrupted') return;
+    const running = () => payload.isRunning() && !payload.isStale() && !this.stopping.signal.aborted;
+    const settle = (message: KafkaMessage) => {
       payload.resolveOffset(message.offset);
+      lag.set(labels, Number(BigInt(batch.highWatermark) - BigInt(message.offset) - 1n));
+    };
+    // An event that failed in a chunk: the events before it are applied together again, then it alone.
+    let failedAhead: { index: number; failure?: { error: unknown } } | undefined;
+    let index = 0;
+    while (index < messages.length && running()) {
+      const end = Math.min(index + this.eventsPerTransaction, failedAhead?.index ?? messages.length);
+      if (end - index > 1) {
+        const chunk = messages.slice(index, end);
+        const result = await this.consumeTogether(topic, partition, chunk);
+        chunk.slice(0, result.committed).forEach(settle);
+        index += result.committed;
+        await heartbeat();
+        if (result.failedAt !== undefined) failedAhead = { index: index + result.failedAt, failure: result.failure };
+        if (result.failedAt !== undefined || result.committed === chunk.length) continue;
+      }
+      // One event on its own, with its retries and dead letter.
+      let failure: { error: unknown } | undefined;
+      if (failedAhead?.index === index) {
+        failure = failedAhead.failure;
+        failedAhead = undefined;
+      }
+      const message = messages[index]!;
+      const outcome = await this.consume(topic, partition, message, heartbeat, failure);
+      if (outcome === 'interrupted') return;
+      settle(message);
+      index += 1;
       if (outcome === 'dead-lettered') {
         // Committed now, so a restart does not dead-letter the same record twice.
         const next = (BigInt(message.offset) + 1n).toString();
-        await payload.commitOffsetsIfNecessary({
-          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
-        });
+        await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
       }
-      const behind = BigInt(batch.highWatermark) - BigInt(message.offset) - 1n;
-      lag.set({ ...labels, partition: String(batch.partition) }, Number(behind));
       await heartbeat();
     }
   }
 
+  /**
+   * Applies the events of `chunk` in order in one transaction, with one inbox insert for all of
+   * them. A record that cannot be parsed or checked ends the chunk before it; a failing handler
+   * rolls the whole chunk back (the caller applies the events before it again, then it alone).
+   */
+  private async consumeTogether(topic: string, partition: number, chunk: readonly KafkaMessage[]): Promise<ChunkResult> {
+    const prepared: PreparedEvent[] = [];
+    let committed = 0;
+    for (const message of chunk) {
+      try {
+        const event = this.prepare(message);
+        if (event) prepared.push(event);
+      } catch {
+        break;
+      }
+      committed += 1;
+    }
+    if (prepared.length === 0) return { committed };
+    const spans: { span: TraceSpan | undefined; outcome: Outcome }[] = [];
+    let failedAt: number | undefined;
+    try {
+      await this.options.dataSource.transaction(async (manager) => {
+        const recorded = await this.recordInInbox(prepared, topic, partition, manager);
+        for (const each of prepared) {
+          // A record delivered twice in one chunk is recorded once, and applied at its first copy.
+          const first = recorded.delete(each.event.id.toLowerCase());
+          const span = this.startSpan(each, topic, partition);
+          spans.push({ span, outcome: first ? 'processed' : 'duplicate' });
+          if (!first) continue;
+          failedAt = chunk.indexOf(each.message);
+          await this.apply(each, manager);
+        }
+        failedAt = undefined;
+      });
+    } catch (error) {
+      const cause = error instanceof HandlerFailure ? error.cause : error;
+      for (const { span } of spans) {
+        span?.fail(cause);
+        span?.end();
+      }
+      if (failedAt !== undefined) return { committed: 0, failedAt, failure: { error } };
+      // The inbox insert, the commit or the database failed: nothing took effect, and the
+      // chunk's first event, alone, is retried as any event whose transaction failed.
+      const context = { err: error, topic, partition, group: this.options.groupId };
+      this.options.logger.warn(context, 'Event chunk failed; retrying its first event alone');
+      return { committed: 0 };
+    }
+    for (const { span, outcome } of spans) {
+      span?.setAttribute('fieldforce.consumer.outcome', outcome);
+      span?.end();
+    }
+    return { committed };
+  }
+
+  /**
+   * Processes one event until it takes effect or is dead-lettered. `failed` is an attempt that
+   * already failed in a chunk: it counts, and the next waits its backoff.
+   */
   private async consume(
     topic: string,
     partition: number,
     message: KafkaMessage,
     heartbeat: () => Promise<void>,
+    failed?: { error: unknown },
   ): Promise<Outcome> {
     let handlerAttempts = 0;
+    let failure = failed;
     for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.process(topic, partition, message);
-      } catch (failure) {
-        const error = failure instanceof HandlerFailure ? failure.cause : failure;
-        if (failure instanceof HandlerFailure) handlerAttempts += 1;
-        const context = { err: error, topic, partition, offset: message.offset, attempt, group: this.options.groupId };
-        if (isPermanent(error) || handlerAttempts >= this.maxAttempts) {
-          this.options.logger.error(context, 'Event cannot be processed; sending it to the dead-letter topic');
-          await this.deadLetter(topic, partition, message, error, Math.max(1, handlerAttempts));
-          return 'dead-lettered';
+      if (!failure) {
+        try {
+          return await this.process(topic, partition, message);
+        } catch (error) {
+          failure = { error };
         }
-        // Failures outside the handler (database unreachable, commit failed) say nothing about the
-        // event: they are retried until they pass, never dead-lettered.
-        const delayMs = backoffDelay(attempt, this.retry);
-        this.options.logger.warn({ ...context, delayMs }, 'Event processing failed; retrying');
-        await this.pause(delayMs, heartbeat);
-        if (this.stopping.signal.aborted) return 'interrupted';
       }
+      const thrown = failure.error;
+      failure = undefined;
+      const error = thrown instanceof HandlerFailure ? thrown.cause : thrown;
+      if (thrown instanceof HandlerFailure) handlerAttempts += 1;
+      const context = { err: error, topic, partition, offset: message.offset, attempt, group: this.options.groupId };
+      if (isPermanent(error) || handlerAttempts >= this.maxAttempts) {
+        this.options.logger.error(context, 'Event cannot be processed; sending it to the dead-letter topic');
+        await this.deadLetter(topic, partition, message, error, Math.max(1, handlerAttempts));
+        return 'dead-lettered';
+      }
+      // Failures outside the handler (database unreachable, commit failed) say nothing about the
+      // event: they are retried until they pass, never dead-lettered.
+      const delayMs = backoffDelay(attempt, this.retry);
+      this.options.logger.warn({ ...context, delayMs }, 'Event processing failed; retrying');
+      await this.pause(delayMs, heartbeat);
+      if (this.stopping.signal.aborted) return 'interrupted';
     }
   }
 
+  /** One event in a transaction of its own. */
   private async process(topic: string, partition: number, message: KafkaMessage): Promise<Outcome> {
-    if (!message.value) throw new EventParseError('Record has no value');
-    const event = parseEnvelope(message.value);
-    // EventHandlers types each handler by its event type; looked up by the runtime type string,
-    // that correlation is lost, and assertConsumable below vouches for the event instead.
-    const handlers = this.options.handlers as Partial<Record<string, EventHandler<EventType>>>;
-    const handler = handlers[event.type];
-    if (!handler) return 'skipped';
-    assertConsumable(event);
-    // While tracing runs, the processing span is a child of the record's (the relay's publish
-    // span); otherwise the handler continues the trace the event was created in, as always.
-    const tracing = activeTracing();
-    const parent = tracing === undefined ? event.traceparent : (recordTraceparent(message.headers) ?? event.traceparent);
-    // Events the handler publishes continue this event's trace and chain.
-    const context = TraceContext.continueFrom(parent).causedBy(event.correlationid, event.id);
-    const { groupId } = this.options;
-    const span = tracing && startProcessSpan(tracing, context, { topic, partition, offset: message.offset, groupId, event });
+    const prepared = this.prepare(message);
+    if (!prepared) return 'skipped';
+    const span = this.startSpan(prepared, topic, partition);
     try {
       const outcome = await this.options.dataSource.transaction(async (manager): Promise<Outcome> => {
-        const recorded = await manager.query<unknown[]>(
-          `INSERT INTO ${this.inbox} (consumer_group, event_id, event_type, topic, partition, "offset")
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
-          [groupId, event.id, event.type, topic, partition, message.offset],
-        );
-        if (recorded.length === 0) return 'duplicate';
-        try {
-          await TraceContext.run(context, () => handler(event, manager));
-        } catch (error) {
-          throw new HandlerFailure(error);
-        }
+        const recorded = await this.recordInInbox([prepared], topic, partition, manager);
+        if (recorded.size === 0) return 'duplicate';
+        await this.apply(prepared, manager);
         return 'processed';
       });
       span?.setAttribute('fieldforce.consumer.outcome', outcome);
@@ -248,6 +340,61 @@ export class EventConsumer {
       throw error;
     } finally {
       span?.end();
+    }
+  }
+
+  /** Parses and checks a record; undefined when no handler takes its type. */
+  private prepare(message: KafkaMessage): PreparedEvent | undefined {
+    if (!message.value) throw new EventParseError('Record has no value');
+    const event = parseEnvelope(message.value);
+    // EventHandlers types each handler by its event type; looked up by the runtime type string,
+    // that correlation is lost, and assertConsumable below vouches for the event instead.
+    const handlers = this.options.handlers as Partial<Record<string, EventHandler<EventType>>>;
+    const handler = handlers[event.type];
+    if (!handler) return undefined;
+    assertConsumable(event);
+    // While tracing runs, the processing span is a child of the record's (the relay's publish
+    // span); otherwise the handler continues the trace the event was created in, as always.
+    const parent = activeTracing() === undefined ? event.traceparent : (recordTraceparent(message.headers) ?? event.traceparent);
+    // Events the handler publishes continue this event's trace and chain.
+    const context = TraceContext.continueFrom(parent).causedBy(event.correlationid, event.id);
+    return { message, event, handler, context };
+  }
+
+  private startSpan({ message, event, context }: PreparedEvent, topic: string, partition: number): TraceSpan | undefined {
+    const tracing = activeTracing();
+    const { groupId } = this.options;
+    return tracing && startProcessSpan(tracing, context, { topic, partition, offset: message.offset, groupId, event });
+  }
+
+  /** Inserts the events' ids into the inbox in one statement; resolves to the ids (lower case) not there before. */
+  private async recordInInbox(
+    events: readonly PreparedEvent[],
+    topic: string,
+    partition: number,
+    manager: EntityManager,
+  ): Promise<Set<string>> {
+    const recorded = await manager.query<{ event_id: string }[]>(
+      `INSERT INTO ${this.inbox} (consumer_group, event_id, event_type, topic, partition, "offset")
+       SELECT $1, event_id, event_type, $2, $3, "offset" FROM unnest($4::uuid[], $5::text[], $6::bigint[]) AS e (event_id, event_type, "offset")
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [
+        this.options.groupId,
+        topic,
+        partition,
+        events.map((e) => e.event.id),
+        events.map((e) => e.event.type),
+        events.map((e) => e.message.offset),
+      ],
+    );
+    return new Set(recorded.map((r) => r.event_id));
+  }
+
+  private async apply({ event, handler, context }: PreparedEvent, manager: EntityManager): Promise<void> {
+    try {
+      await TraceContext.run(context, () => handler(event, manager));
+    } catch (error) {
+      throw new HandlerFailure(error);
     }
   }
 
