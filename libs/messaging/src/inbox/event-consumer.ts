@@ -262,11 +262,13 @@ export class EventConsumer {
         failedAt = undefined;
       });
     } catch (error) {
+      // The failing event's span has its error; the others of a handler failure were only rolled back with it.
       const cause = error instanceof HandlerFailure ? error.cause : error;
-      for (const { span } of spans) {
-        span?.fail(cause);
+      const rolledBack = new Error('Rolled back with its chunk');
+      spans.forEach(({ span }, i) => {
+        span?.fail(failedAt === undefined || i === spans.length - 1 ? cause : rolledBack);
         span?.end();
-      }
+      });
       if (failedAt !== undefined) return { committed: 0, failedAt, failure: { error } };
       // The inbox insert, the commit or the database failed: nothing took effect, and the
       // chunk's first event, alone, is retried as any event whose transaction failed.
