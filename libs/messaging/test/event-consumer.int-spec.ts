@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createEvent, dlqTopic, type EventOf } from '@fieldforce/contracts';
 import { type Producer } from 'kafkajs';
 import { register } from 'prom-client';
+import { SpanKind } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { type EntityManager } from 'typeorm';
+import { Tracing } from '@fieldforce/observability';
 import { EventConsumer, type EventConsumerOptions } from '../src';
 import {
   createMessagingTestEnv,
@@ -285,5 +288,44 @@ describe(EventConsumer.name, () => {
     await env.dataSource.query(`INSERT INTO ${env.schema}.parent VALUES ($1)`, [orphan.id]);
     await eventually('the backlog was applied', () => hasEffectOf(backlog.at(-1)!.id));
     expect((await effects()).map((e) => e.event_id)).toEqual(backlog.map((e) => e.id));
+  });
+
+  it("gives each event of a chunk its processing span: the failing event's error, the others rolled back, then their outcomes", async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = Tracing.start({ exporter: 'console', otlpEndpoint: 'http://127.0.0.1:4318', serviceName: 'visits', samplerRatio: 1 }, exporter);
+    try {
+      const subject = randomUUID();
+      const backlog = Array.from({ length: 5 }, (_, i) => event(subject, i + 1));
+      const failing = backlog[2]!;
+      let failed = false;
+      await produceBacklog(backlog);
+      await start(async (received, manager) => {
+        await applyEffect(received, manager);
+        if (received.id === failing.id && !failed) {
+          failed = true;
+          throw new Error('read model briefly unavailable');
+        }
+      });
+
+      await eventually('the backlog was applied', () => hasEffectOf(backlog.at(-1)!.id));
+      const spansOf = (id: string) =>
+        exporter
+          .getFinishedSpans()
+          .filter((span) => span.kind === SpanKind.CONSUMER && span.attributes['messaging.message.id'] === id)
+          .map((span) => [span.status.message ?? null, span.attributes['fieldforce.consumer.outcome'] ?? null]);
+      // Before the failure: rolled back with the chunk, then applied again with the event before it.
+      expect(spansOf(backlog[0]!.id)).toEqual([
+        ['Rolled back with its chunk', null],
+        [null, 'processed'],
+      ]);
+      expect(spansOf(failing.id)).toEqual([
+        ['read model briefly unavailable', null],
+        [null, 'processed'],
+      ]);
+      // After it: never attempted in the failed chunk.
+      expect(spansOf(backlog[4]!.id)).toEqual([[null, 'processed']]);
+    } finally {
+      await tracing.shutdown();
+    }
   });
 });
