@@ -64,8 +64,13 @@ describe('the platform under faults', () => {
     }
     expect(Object.values(verification.health).every((status) => status === 200)).toBe(true);
     expect(caughtUpAfterMs).not.toBeNull();
-    // A fault is answered as unavailability (502/503/504, or no answer), never as an unexpected 500.
-    expect(load.ledger.serverErrors).toEqual([]);
+    // A fault is answered as unavailability (502/503/504, or no answer), never as an unexpected 500
+    // (shown with the service's log lines of its error id, which say what failed).
+    const errorIdOf = (body: unknown) => {
+      const errorId = (body as { errorId?: unknown } | null)?.errorId;
+      return typeof errorId === 'string' ? errorId : 'no error id';
+    };
+    expect(load.ledger.serverErrors.map((error) => ({ ...error, log: platform.linesContaining(errorIdOf(error.body)) }))).toEqual([]);
     // The load did run through the faults, and no valid write was refused.
     for (const counts of Object.values(report.requests)) if ('rejected' in counts) expect(counts.rejected).toBe(0);
     expect(load.ledger.checkIns.length).toBeGreaterThan(0);

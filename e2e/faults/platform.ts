@@ -40,6 +40,9 @@ export class FaultPlatform {
     private readonly uploadDir: string,
   ) {}
 
+  /** The output of processes killed and replaced, which their successors' output no longer holds. */
+  private readonly pastOutput: string[] = [];
+
   /** A database migrated by the real db:setup, a broker, and every process started and ready. */
   static async start(options: { topicPrefix: string; env?: Record<string, string> }): Promise<FaultPlatform> {
     const database = await createTestDatabase('faults');
@@ -82,8 +85,9 @@ export class FaultPlatform {
 
   /** SIGKILL of one process, then the same service started again on its port (as a supervisor would). */
   async killAndRestart(name: PlatformService): Promise<string> {
-    const { port } = this.platform.service(name);
+    const { port, output } = this.platform.service(name);
     await this.platform.restart(name, { crash: true });
+    this.pastOutput.push(output());
     return `SIGKILL of ${name}, the same service started again on port ${port}`;
   }
 
@@ -122,6 +126,12 @@ export class FaultPlatform {
     } finally {
       await client.end();
     }
+  }
+
+  /** The log lines of every process, killed ones included, that contain `text` (an error id). */
+  linesContaining(text: string): string[] {
+    const outputs = [...this.pastOutput, ...PLATFORM_PROCESSES.map((name) => this.platform.service(name).output())];
+    return outputs.flatMap((output) => output.split('\n')).filter((line) => line.includes(text));
   }
 
   /** Each process's `/health/ready` status (0 when it does not answer). */

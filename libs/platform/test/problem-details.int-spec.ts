@@ -209,19 +209,23 @@ describe(ProblemDetailsFilter.name, () => {
     expect(response.json()).toMatchObject({ status: 503, code: 'DATABASE_BUSY', title: 'Service unavailable' });
   });
 
-  it('answers a query whose connection a database restart cut with 503', async () => {
+  it.each([
+    ['in the middle of its query', 'database-cut', 'problem-details-cut', 'active'],
+    ['while its transaction waited idle', 'database-cut-idle', 'problem-details-idle-cut', 'idle in transaction'],
+  ])('answers 503 for a connection a database restart cut %s', async (_when, route, applicationName, state) => {
     // The run's test database, from jest's global setup (libs/testing would make a circular dependency).
     const url = process.env.DATABASE_ADMIN_URL;
     if (!url) throw new Error('DATABASE_ADMIN_URL is not set: run through the integration project');
     const admin = new Client({ connectionString: url });
     await admin.connect();
     try {
-      const answer = app.inject({ method: 'GET', url: `/customers/database-cut?url=${encodeURIComponent(url)}` });
-      // What a fast shutdown does to every backend: terminate it in the middle of its query.
+      const answer = app.inject({ method: 'GET', url: `/customers/${route}?url=${encodeURIComponent(url)}` });
+      // What a fast shutdown does to every backend: terminate it.
       let terminated = 0;
       for (let tries = 0; terminated === 0 && tries < 600; tries += 1) {
         const { rows } = await admin.query<{ pid: number }>(
-          `SELECT pg_terminate_backend(pid) AS pid FROM pg_stat_activity WHERE application_name = 'problem-details-cut' AND state = 'active'`,
+          `SELECT pg_terminate_backend(pid) AS pid FROM pg_stat_activity WHERE application_name = $1 AND state = $2`,
+          [applicationName, state],
         );
         terminated = rows.length;
         if (terminated === 0) await new Promise((resolve) => setTimeout(resolve, 50));

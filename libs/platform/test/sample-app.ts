@@ -105,6 +105,25 @@ class SampleCustomerController {
     throw new Error('unreachable: the query was not cut');
   }
 
+  /**
+   * A transaction on `url` left idle, as a write waiting on another service's answer is, until
+   * the test terminates its backend; then its next query.
+   */
+  @Get('database-cut-idle')
+  async databaseCutIdle(@Query('url') url: string): Promise<never> {
+    const client = new Client({ connectionString: url, application_name: 'problem-details-idle-cut' });
+    const cut = new Promise<void>((resolve) => client.on('error', () => resolve()));
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await Promise.race([cut, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+      await client.query('SELECT 1');
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    throw new Error('unreachable: the connection was not cut');
+  }
+
   /** A pool of one connection on `url`, held while a second one is asked for: pg-pool's connect timeout, as under overload. */
   @Get('database-busy')
   async databaseBusy(@Query('url') url: string): Promise<never> {

@@ -50,7 +50,7 @@ export async function startServiceProcess(
   });
   let output = '';
   const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString()).slice(-20_000);
+    output = (output + chunk.toString()).slice(-100_000);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);

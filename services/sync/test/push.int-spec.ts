@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { serviceRole } from '@fieldforce/persistence';
 import {
   type MutationResult,
   type PushPlatform,
@@ -304,6 +305,33 @@ describe('POST /api/v1/sync/push', () => {
       expect((await customerEvents(platform, create.entityId)).map((event) => event.version)).toEqual([1, 2]);
       expect((await push(platform.sync, rep, body)).body.results).toEqual(retried.body.results);
     }, 120_000);
+
+    it("answers 503 when sync's database connection is cut while the owner applies, and the retry gets the owner's result", async () => {
+      const queue = new Queue(rep);
+      const create = createOf(queue);
+      const body = { clientId: queue.clientId, mutations: [create] };
+      let terminated = 0;
+      platform.proxy.afterOwnerAnswered = async () => {
+        platform.proxy.afterOwnerAnswered = undefined;
+        // What a database restart does to push's transaction, left idle under the client's lock while the owner answers.
+        const { rows } = await platform.db.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND usename = $1 AND state = 'idle in transaction'`,
+          [serviceRole('sync')],
+        );
+        terminated = rows.length;
+      };
+
+      const cut = await push(platform.sync, rep, body);
+
+      expect(terminated).toBe(1);
+      expect(cut.status).toBe(503);
+      expect(cut.body).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE' });
+      expect(await storedResults(platform, queue.clientId)).toHaveLength(0);
+      const retried = await push(platform.sync, rep, body);
+      expect(retried.body.results).toMatchObject([{ mutationId: 1, status: 'applied', version: 1 }]);
+      expect(await customerEvents(platform, create.entityId)).toHaveLength(1);
+    });
 
     it('keeps processing when the device drops its connection, so the retry gets the stored result', async () => {
       const queue = new Queue(rep);

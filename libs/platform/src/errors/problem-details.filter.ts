@@ -40,24 +40,32 @@ function isFastifyClientError(error: unknown): error is FastifyClientError {
 const SERVER_GONE_STATES = new Set(['57P01', '57P02', '57P03']);
 const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
+// TypeORM's errors for a query on a query runner it released when its connection failed (while
+// idle too: a transaction waiting on another service when the server went away).
+const RELEASED_QUERY_RUNNER_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
+
 // pg-pool's words when no pooled connection came free within the connect timeout.
 const POOL_EXHAUSTED = 'timeout exceeded when trying to connect';
+// pg's words for a query on a connection that failed while idle (e.g. in a transaction waiting
+// on another service when the server went away).
+const CONNECTION_FAILED_WHILE_IDLE = 'Client has encountered a connection error and is not queryable';
 
 /**
  * Why a failed query failed, when the database (not the request) is the reason: `unavailable`
- * when it cannot be reached right now (refused or cut connections, from pg or TypeORM's
- * QueryFailedError around pg's error; a server shutting down or starting; a query runner TypeORM
- * released when its connection failed), `busy` when no pooled connection came free in time.
+ * when it cannot be reached right now (refused or cut connections, during a query or while idle,
+ * from pg or TypeORM's QueryFailedError around pg's error; a server shutting down or starting; a
+ * query runner TypeORM released when its connection failed), `busy` when no pooled connection
+ * came free in time.
  */
 function databaseFailureOf(error: unknown): 'unavailable' | 'busy' | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { name, code, message, driverError } = error as { name?: unknown; code?: unknown; message?: unknown; driverError?: unknown };
-  if (name === 'QueryRunnerAlreadyReleasedError') return 'unavailable';
+  if (typeof name === 'string' && RELEASED_QUERY_RUNNER_ERRORS.has(name)) return 'unavailable';
   const driverFailure = driverError !== undefined && driverError !== error ? databaseFailureOf(driverError) : undefined;
   if (driverFailure) return driverFailure;
   if (typeof code === 'string' && (code.startsWith('08') || SERVER_GONE_STATES.has(code) || SOCKET_ERRORS.has(code))) return 'unavailable';
   if (typeof message !== 'string') return undefined;
-  if (message.startsWith('Connection terminated')) return 'unavailable';
+  if (message.startsWith('Connection terminated') || message === CONNECTION_FAILED_WHILE_IDLE) return 'unavailable';
   return message === POOL_EXHAUSTED ? 'busy' : undefined;
 }
 
