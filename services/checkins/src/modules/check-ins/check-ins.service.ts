@@ -291,9 +291,11 @@ export class CheckInsService {
   private async judge(manager: EntityManager, input: PhaseInput): Promise<CheckInPhase> {
     const capturedAt = new Date(input.point.capturedAt);
     const since = new Date(capturedAt.getTime() - SPEED_CHECK_LOOKBACK_MS);
-    const customer = await this.customers.find(input.tenantId, input.customerId);
+    // Every read through the write's own transaction: a second pooled connection asked for while
+    // this one is held would, with every connection held so, never come (the pool deadlocks).
+    const customer = await this.customers.find(input.tenantId, input.customerId, manager);
     const reusedPhotos = await this.checkIns.countReusedPhotos(manager, input.tenantId, input.checkInId, input.photos);
-    const lastTrackPoint = await this.trackPoints.latestBefore(input.tenantId, input.userId, capturedAt, since);
+    const lastTrackPoint = await this.trackPoints.latestBefore(input.tenantId, input.userId, capturedAt, since, manager);
     const lastCheckIn = await this.checkIns.latestPositionBefore(manager, input.tenantId, input.userId, capturedAt, since);
     const fromTrack = lastTrackPoint && { ...lastTrackPoint, capturedAt: new Date(lastTrackPoint.t) };
     const previous = [fromTrack, lastCheckIn]

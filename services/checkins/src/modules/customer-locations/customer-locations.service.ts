@@ -31,9 +31,12 @@ export class CustomerLocationsService {
     @InjectConfig() private readonly config: CheckinsConfig,
   ) {}
 
-  /** The tenant's customer, unless unknown or deleted. */
-  async find(tenantId: string, customerId: string): Promise<CustomerLocation | undefined> {
-    const [row] = await this.dataSource.query<{ id: string; name: string; lat: number | null; lng: number | null }[]>(
+  /**
+   * The tenant's customer, unless unknown or deleted. Inside a transaction, pass its `manager`:
+   * a second pooled connection asked for while one is held deadlocks a busy pool.
+   */
+  async find(tenantId: string, customerId: string, manager: EntityManager = this.dataSource.manager): Promise<CustomerLocation | undefined> {
+    const [row] = await manager.query<{ id: string; name: string; lat: number | null; lng: number | null }[]>(
       `SELECT id, name, lat, lng FROM checkins.customers WHERE id = $1 AND tenant_id = $2 AND NOT deleted`,
       [customerId, tenantId],
     );

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { boolArray, float4Array, float8Array, int2Array, textArray, timestamptzArray } from './pg-binary-arrays';
 import { type ValidTrackPoint } from './track/track-point';
 import { type TrackingPrivacy } from './track/tracking-window';
@@ -173,8 +173,14 @@ export class TrackPointsRepository {
   }
 
   /** The user's last genuine (not mock) point captured in [notBefore, before), if any. */
-  async latestBefore(tenantId: string, userId: string, before: Date, notBefore: Date): Promise<StoredTrackPoint | undefined> {
-    const [row] = await this.dataSource.query<StoredTrackPoint[]>(
+  async latestBefore(
+    tenantId: string,
+    userId: string,
+    before: Date,
+    notBefore: Date,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<StoredTrackPoint | undefined> {
+    const [row] = await manager.query<StoredTrackPoint[]>(
       `SELECT (extract(epoch FROM captured_at) * 1000)::float8 AS t, lat, lng, accuracy_m AS "accuracyM",
               speed_mps AS "speedMps", is_mock AS "isMock"
        FROM checkins.track_points
