@@ -71,6 +71,13 @@ export class SyncEnv extends withAuthEnv(BaseServiceEnv) {
   @applyAll(integerBetween(1, 10_000))
   SYNC_PUSH_MAX_MUTATIONS = 1_000;
 
+  /**
+   * Connections of push's own pool: a push holds one, under its client's row lock, while the
+   * owner applies the mutation (and the owner may call back for uploads, on the main pool).
+   */
+  @applyAll(integerBetween(1, 100))
+  SYNC_PUSH_POOL_SIZE = 10;
+
   /** Where upload bytes go: `file` (SYNC_UPLOAD_DIR, the default) or `s3` (an S3-compatible bucket). */
   @IsIn(['file', 's3'], { message: 'must be file or s3' })
   SYNC_UPLOAD_STORE: 'file' | 's3' = 'file';
@@ -129,6 +136,7 @@ export interface PushConfig {
   owners: { customers: string; visits: string; checkins: string };
   ownerTimeoutMs: number;
   maxMutations: number;
+  poolSize: number;
 }
 
 /** Where upload bytes are stored. */
@@ -178,6 +186,7 @@ export const toSyncConfig = (env: SyncEnv): SyncConfig => ({
     owners: { customers: env.OWNER_CUSTOMERS_URL, visits: env.OWNER_VISITS_URL, checkins: env.OWNER_CHECKINS_URL },
     ownerTimeoutMs: env.OWNER_TIMEOUT_MS,
     maxMutations: env.SYNC_PUSH_MAX_MUTATIONS,
+    poolSize: env.SYNC_PUSH_POOL_SIZE,
   },
   uploads: {
     store:

@@ -62,7 +62,14 @@ export async function startCheckInsPlatform(options: { ownerTimeoutMs?: number }
   let checkins = await startServiceProcess('checkins', checkinsEnv);
   const proxy = await OwnerProxy.start(checkins.url);
   const sync = await startSyncUploads(
-    { ...jwks.env(), OWNER_CHECKINS_URL: proxy.url, OWNER_TIMEOUT_MS: String(options.ownerTimeoutMs ?? 5_000) },
+    {
+      ...jwks.env(),
+      OWNER_CHECKINS_URL: proxy.url,
+      OWNER_TIMEOUT_MS: String(options.ownerTimeoutMs ?? 5_000),
+      // One connection, as a saturated pool is: a push waiting for checkins, which calls back into
+      // sync to verify the photos, must not hold the connection that callback needs.
+      DATABASE_POOL_SIZE: '1',
+    },
     { port: syncPort },
   );
   const db = new Pool({ connectionString: testAdminUrl(), max: 4 });

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { InjectConfig } from '@fieldforce/platform';
+import { type SyncConfig } from '../../config/sync.config';
 import { type StoredMutationResult } from './push-results';
 
 /** A client as push knows it: whose it is and how far its mutations have been applied. */
@@ -22,13 +24,37 @@ const toClient = (row: ClientRow): SyncClient => ({
   lastMutationId: Number(row.last_mutation_id),
 });
 
-/** The SQL of push: the per-client row (the lock pushes of one client serialize on) and stored results. */
+/**
+ * The SQL of push: the per-client row (the lock pushes of one client serialize on) and stored
+ * results. Push's transactions run on a pool of their own: each waits, holding its connection,
+ * while the owner applies the mutation, and an owner verifying uploads calls back into sync,
+ * which needs a connection of the main pool — were they one pool, enough pushes at once would
+ * hold every connection and wait for those callbacks forever.
+ */
 @Injectable()
-export class PushRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+export class PushRepository implements OnModuleInit, OnApplicationShutdown {
+  private readonly pushPool: DataSource;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectConfig() config: SyncConfig,
+  ) {
+    const { options } = dataSource;
+    if (options.type !== 'postgres') throw new Error(`sync runs on PostgreSQL, not ${options.type}`);
+    this.pushPool = new DataSource({ ...options, poolSize: config.push.poolSize, applicationName: 'fieldforce-sync-push' });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.pushPool.initialize();
+  }
+
+  // After the graceful shutdown drained HTTP (beforeApplicationShutdown): no push still needs it.
+  async onApplicationShutdown(): Promise<void> {
+    if (this.pushPool.isInitialized) await this.pushPool.destroy();
+  }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+    return this.pushPool.transaction(work);
   }
 
   /**
