@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { type CheckInState, createEvent, uuidv7 } from '@fieldforce/contracts';
-import { eventually, TestEventPublisher } from '@fieldforce/testing';
+import { type CheckInState, uuidv7 } from '@fieldforce/contracts';
 import { MutationsController } from '../src/modules/mutations/mutations.controller';
 import { customerState } from './factories/customers';
 import { BERLIN, offset } from './factories/track-points';
-import { type CheckinsTestApp, startCheckinsTestApp } from './support/checkins-test-app';
+import { announceCustomers, type CheckinsTestApp, startCheckinsTestApp } from './support/checkins-test-app';
 
 interface TestUser {
   id: string;
@@ -95,18 +94,7 @@ describe(`${MutationsController.name} (check-in mutations)`, () => {
   beforeAll(async () => {
     service = await startCheckinsTestApp();
     dataSource = service.app.get(DataSource);
-    const publisher = await TestEventPublisher.connect(service.kafka);
-    try {
-      await publisher.publish(
-        createEvent('fieldforce.customers.customer.created.v1', { subject: shop.id, tenantId, data: { customer: shop, changedFields: ['name'] } }),
-      );
-    } finally {
-      await publisher.disconnect();
-    }
-    await eventually('the customer is known', async () => {
-      const [row] = await dataSource.query<{ count: string }[]>('SELECT count(*) FROM checkins.customers WHERE id = $1', [shop.id]);
-      return Number(row!.count) === 1;
-    });
+    await announceCustomers(service, [shop]);
   });
 
   afterAll(async () => {

@@ -1,11 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { type CheckInState, createEvent } from '@fieldforce/contracts';
-import { eventually, freePort, KafkaTopicCollector, startSyncUploads, type SyncUploads, TestEventPublisher, whileSyncFrozen } from '@fieldforce/testing';
+import { type CheckInState } from '@fieldforce/contracts';
+import { freePort, KafkaTopicCollector, startSyncUploads, type SyncUploads, whileSyncFrozen } from '@fieldforce/testing';
 import { CheckInsService } from '../src/modules/check-ins/check-ins.service';
 import { checkInBody, checkOutBody } from './factories/check-ins';
 import { customerState } from './factories/customers';
-import { type CheckinsTestApp, startCheckinsTestApp } from './support/checkins-test-app';
+import { announceCustomers, type CheckinsTestApp, startCheckinsTestApp } from './support/checkins-test-app';
 
 const CHECK_IN_TOPIC = 'fieldforce.checkins.check-in.v1';
 
@@ -56,15 +56,7 @@ describe(`${CheckInsService.name} (photos from verified uploads)`, () => {
     sync = await startSyncUploads(service.jwks.env(), { port: syncPort });
     dataSource = service.app.get(DataSource);
     events = await KafkaTopicCollector.start(service.kafka, service.kafka.topicPrefix + CHECK_IN_TOPIC);
-    const publisher = await TestEventPublisher.connect(service.kafka);
-    await publisher.publish(
-      createEvent('fieldforce.customers.customer.created.v1', { subject: shop.id, tenantId, data: { customer: shop, changedFields: ['name'] } }),
-    );
-    await publisher.disconnect();
-    await eventually('the customer is known', async () => {
-      const rows = await dataSource.query<unknown[]>(`SELECT 1 FROM checkins.customers WHERE id = $1`, [shop.id]);
-      return rows.length === 1;
-    });
+    await announceCustomers(service, [shop]);
   }, 180_000);
 
   afterAll(async () => {

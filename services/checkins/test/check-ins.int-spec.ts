@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { type CheckInState, createEvent } from '@fieldforce/contracts';
-import { eventually, KafkaTopicCollector, TestEventPublisher, type TestTokenClaims } from '@fieldforce/testing';
+import { type CheckInState } from '@fieldforce/contracts';
+import { KafkaTopicCollector, TestEventPublisher, type TestTokenClaims } from '@fieldforce/testing';
 import { CheckInsController } from '../src/modules/check-ins/check-ins.controller';
 import { TrackIngestService } from '../src/modules/trajectories/track-ingest.service';
 import { type CapturedPoint, checkInBody as checkInAt } from './factories/check-ins';
 import { customerState } from './factories/customers';
 import { BERLIN, offset } from './factories/track-points';
-import { type CheckinsTestApp, startCheckinsTestApp } from './support/checkins-test-app';
+import { announceCustomers, type CheckinsTestApp, startCheckinsTestApp } from './support/checkins-test-app';
 
 const CHECK_IN_TOPIC = 'fieldforce.checkins.check-in.v1';
 
@@ -59,14 +59,7 @@ describe(`${CheckInsController.name} (check-ins)`, () => {
     publisher = await TestEventPublisher.connect(service.kafka);
     supervisorNorth = await newUser({ roles: ['supervisor'], org: 'emea.north' });
     supervisorSouth = await newUser({ roles: ['supervisor'], org: 'emea.south' });
-    await publisher.publish(
-      createEvent('fieldforce.customers.customer.created.v1', { subject: shop.id, tenantId, data: { customer: shop, changedFields: ['name'] } }),
-      createEvent('fieldforce.customers.customer.created.v1', { subject: kiosk.id, tenantId, data: { customer: kiosk, changedFields: ['name'] } }),
-    );
-    await eventually('both customers are known', async () => {
-      const [row] = await dataSource.query<{ count: string }[]>(`SELECT count(*) FROM checkins.customers WHERE tenant_id = $1`, [tenantId]);
-      return Number(row!.count) === 2;
-    });
+    await announceCustomers(service, [shop, kiosk]);
   });
 
   afterAll(async () => {

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { createEvent } from '@fieldforce/contracts';
-import { eventually, TestEventPublisher } from '@fieldforce/testing';
 import { checkInBody, checkOutBody } from './factories/check-ins';
 import { customerState } from './factories/customers';
 import { BERLIN } from './factories/track-points';
-import { type CheckinsTestApp, startCheckinsTestApp } from './support/checkins-test-app';
+import { announceCustomers, type CheckinsTestApp, startCheckinsTestApp } from './support/checkins-test-app';
 
 /**
  * A write that holds its transaction's connection and asks the pool for a second one waits for
@@ -16,7 +13,6 @@ import { type CheckinsTestApp, startCheckinsTestApp } from './support/checkins-t
  */
 describe('checkins with a database pool of one connection', () => {
   let service: CheckinsTestApp;
-  let publisher: TestEventPublisher;
   const tenantId = randomUUID();
   const shop = customerState(tenantId, { name: 'Corner Pharmacy', location: BERLIN });
   const repId = randomUUID();
@@ -27,20 +23,11 @@ describe('checkins with a database pool of one connection', () => {
 
   beforeAll(async () => {
     service = await startCheckinsTestApp({ DATABASE_POOL_SIZE: '1' });
-    publisher = await TestEventPublisher.connect(service.kafka);
     authorization = `Bearer ${await service.jwks.sign({ roles: ['rep'], org: 'emea.north', sub: repId, tid: tenantId })}`;
-    await publisher.publish(
-      createEvent('fieldforce.customers.customer.created.v1', { subject: shop.id, tenantId, data: { customer: shop, changedFields: ['name'] } }),
-    );
-    const dataSource = service.app.get(DataSource);
-    await eventually('the customer is known', async () => {
-      const [row] = await dataSource.query<{ count: string }[]>(`SELECT count(*) FROM checkins.customers WHERE tenant_id = $1`, [tenantId]);
-      return Number(row!.count) === 1;
-    });
+    await announceCustomers(service, [shop]);
   });
 
   afterAll(async () => {
-    await publisher?.disconnect();
     await service?.close();
   });
 

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { createEvent, uuidv7 } from '@fieldforce/contracts';
-import { eventually, TestEventPublisher } from '@fieldforce/testing';
+import { uuidv7 } from '@fieldforce/contracts';
 import { PointRejection } from '../src/modules/trajectories/track/track-point';
 import { TrajectoriesController } from '../src/modules/trajectories/trajectories.controller';
 import { customerState } from './factories/customers';
 import { BERLIN, offset } from './factories/track-points';
-import { type CheckinsTestApp, startCheckinsTestApp } from './support/checkins-test-app';
+import { announceCustomers, type CheckinsTestApp, startCheckinsTestApp } from './support/checkins-test-app';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -47,15 +46,7 @@ describe(`${TrajectoriesController.name} (tracking privacy)`, () => {
     repId = randomUUID();
     tokens.rep = await service.jwks.sign({ sub: repId, tid: tenantId, roles: ['rep'], org: 'emea.north' });
     tokens.admin = await service.jwks.sign({ sub: randomUUID(), tid: tenantId, roles: ['admin'], org: 'hq', amr: ['pwd', 'otp'] });
-    const publisher = await TestEventPublisher.connect(service.kafka);
-    await publisher.publish(
-      createEvent('fieldforce.customers.customer.created.v1', { subject: shop.id, tenantId, data: { customer: shop, changedFields: ['name'] } }),
-    );
-    await publisher.disconnect();
-    await eventually('the customer is known', async () => {
-      const [row] = await dataSource.query<{ count: string }[]>(`SELECT count(*) FROM checkins.customers WHERE tenant_id = $1`, [tenantId]);
-      return Number(row!.count) === 1;
-    });
+    await announceCustomers(service, [shop]);
   });
 
   afterAll(async () => {
