@@ -233,12 +233,13 @@ export class EventConsumer {
    * rolls the whole chunk back (the caller applies the events before it again, then it alone).
    */
   private async consumeTogether(topic: string, partition: number, chunk: readonly KafkaMessage[]): Promise<ChunkResult> {
-    const prepared: PreparedEvent[] = [];
+    // Each with its index in the chunk, which a failure reports.
+    const prepared: { at: number; event: PreparedEvent }[] = [];
     let committed = 0;
     for (const message of chunk) {
       try {
         const event = this.prepare(message);
-        if (event) prepared.push(event);
+        if (event) prepared.push({ at: committed, event });
       } catch {
         break;
       }
@@ -249,17 +250,20 @@ export class EventConsumer {
     let failedAt: number | undefined;
     try {
       await this.options.dataSource.transaction(async (manager) => {
-        const recorded = await this.recordInInbox(prepared, topic, partition, manager);
-        for (const each of prepared) {
+        const recorded = await this.recordInInbox(prepared.map(({ event }) => event), topic, partition, manager);
+        for (const { at, event: each } of prepared) {
           // A record delivered twice in one chunk is recorded once, and applied at its first copy.
           const first = recorded.delete(each.event.id.toLowerCase());
           const span = this.startSpan(each, topic, partition);
           spans.push({ span, outcome: first ? 'processed' : 'duplicate' });
           if (!first) continue;
-          failedAt = chunk.indexOf(each.message);
-          await this.apply(each, manager);
+          try {
+            await this.apply(each, manager);
+          } catch (error) {
+            failedAt = at;
+            throw error;
+          }
         }
-        failedAt = undefined;
       });
     } catch (error) {
       // The failing event's span has its error; the others of a handler failure were only rolled back with it.
