@@ -63,16 +63,9 @@ function answerUpstreamFailure(reply: FastifyReply, service: UpstreamService, er
  */
 export async function registerUpstreamProxies(fastify: FastifyInstance, options: UpstreamProxyOptions): Promise<void> {
   const { admission } = options;
-  // One connection pool per service, shared by all its prefixes (a pool per prefix kept idle
-  // connections apart and let one service hold 128 connections per prefix), closed with the app.
-  const pools = new Map(
-    UPSTREAM_SERVICES.map((service) => [
-      service,
-      new Pool(options.upstreams[service], { connections: 128, pipelining: 1, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs }),
-    ]),
-  );
+  const pools: Pool[] = [];
   fastify.addHook('onClose', async () => {
-    await Promise.all([...pools.values()].map((pool) => pool.close()));
+    await Promise.all(pools.map((pool) => pool.close()));
   });
   await fastify.register(async (scope) => {
     // Nest parses JSON for its own routes; proxied bodies must pass through as raw streams.
@@ -81,12 +74,16 @@ export async function registerUpstreamProxies(fastify: FastifyInstance, options:
     scope.addHook('onRequest', admission.onRequest);
     scope.addHook('preValidation', admission.preValidation);
     for (const service of UPSTREAM_SERVICES) {
+      // One connection pool per service, shared by all its prefixes (a pool per prefix kept idle
+      // connections apart and let one service hold 128 connections per prefix), closed with the app.
+      const pool = new Pool(options.upstreams[service], { connections: 128, pipelining: 1, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
+      pools.push(pool);
       for (const prefix of ROUTE_TABLE[service]) {
         await scope.register(httpProxy, {
           upstream: options.upstreams[service],
           prefix,
           rewritePrefix: prefix,
-          undici: pools.get(service),
+          undici: pool,
           // reply-from types its callbacks for HTTP/2 servers too; the gateway's server is HTTP/1.1 only.
           replyOptions: {
             rewriteRequestHeaders: (request, headers) => upstreamRequestHeaders(request as FastifyRequest, headers, service),
