@@ -41,7 +41,15 @@ export class PushRepository implements OnModuleInit, OnApplicationShutdown {
   ) {
     const { options } = dataSource;
     if (options.type !== 'postgres') throw new Error(`sync runs on PostgreSQL, not ${options.type}`);
-    this.pushPool = new DataSource({ ...options, poolSize: config.push.poolSize, applicationName: 'fieldforce-sync-push' });
+    // Push's SQL is its own: the pool needs no entity metadata or migrations of the main one.
+    this.pushPool = new DataSource({
+      ...options,
+      entities: [],
+      migrations: [],
+      subscribers: [],
+      poolSize: config.push.poolSize,
+      applicationName: 'fieldforce-sync-push',
+    });
   }
 
   async onModuleInit(): Promise<void> {
