@@ -54,6 +54,7 @@ import { type Leg, scriptedTrack } from '../../services/checkins/test/factories/
 import { type DevicePoint } from '../../services/checkins/test/factories/track-points';
 import { cpuMsOfStat, exitedChildrenCpuMs, mainThreadCpuMs, processCpuMs } from './cpu';
 import { Fleet, type FleetDevice } from './fleet';
+import { median } from '../stats';
 
 const POINTS = Number(process.env['BENCH_POINTS'] ?? 100_000);
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 500);
@@ -76,7 +77,6 @@ type BenchPoint = DevicePoint & { speedMps: number; headingDeg: number };
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 const perSecond = (rate: number): string => `${Math.round(rate).toLocaleString('en')} points/s`;
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** A working day's movement: stays at customers and drives between them, repeated. */
 function workday(hours: number): Leg[] {

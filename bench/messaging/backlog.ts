@@ -13,6 +13,7 @@ import { startDevBroker } from '@fieldforce/kafka-dev-broker';
 import { DataSource, type EntityManager } from 'typeorm';
 import { createMessagingTables, ensureTopics, EventConsumer, KafkaClientFactory, type MessagingLogger } from '../../libs/messaging/src';
 import { CREATED, customerCreated } from '../../libs/messaging/test/support/messaging-test-env';
+import { median } from '../stats';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 5_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -21,8 +22,6 @@ const ADMIN_URL = process.env['DATABASE_ADMIN_URL'] ?? 'postgres://postgres:post
 const MODES = [1, 100];
 
 const silent: MessagingLogger = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {} };
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 async function main(): Promise<void> {
   const schema = `bench_backlog_${randomBytes(4).toString('hex')}`;

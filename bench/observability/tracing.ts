@@ -14,6 +14,7 @@ import { type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-b
 import { type FastifyRequest } from 'fastify';
 import { ObservabilityModule, outgoingTraceparent } from '@fieldforce/observability';
 import { BaseServiceEnv, createServiceApp, loadConfig, toServiceConfig } from '@fieldforce/platform';
+import { median } from '../stats';
 
 const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 20_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
@@ -63,11 +64,6 @@ async function requestsPerSecond(app: NestFastifyApplication, requests: number):
     if (response.statusCode !== 200) throw new Error(`answered ${response.statusCode}`);
   }
   return requests / ((performance.now() - started) / 1000);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 async function main(): Promise<void> {

@@ -17,6 +17,7 @@ import { TestJwks } from '@fieldforce/testing';
 import { AppModule } from '../../services/sync/src/app.module';
 import { SyncEnv, toSyncConfig } from '../../services/sync/src/config/sync.config';
 import { syncProblemMappings } from '../../services/sync/src/problem-mappings';
+import { median } from '../stats';
 
 const VISIBLE = Number(process.env['BENCH_VISIBLE'] ?? 10_000);
 const HIDDEN = Number(process.env['BENCH_HIDDEN'] ?? 10_000);
@@ -25,7 +26,6 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const IDLE_PULLS = Number(process.env['BENCH_IDLE_PULLS'] ?? 200);
 const ADMIN_URL = process.env['DATABASE_ADMIN_URL'] ?? 'postgres://postgres:postgres@127.0.0.1:5432/fieldforce';
 
-const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
